@@ -1,0 +1,152 @@
+package org.sparkebm.core.data;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads IDX files (the MNIST / Fashion-MNIST format), gzip-compressed or not (detected from the magic bytes).
+ *
+ * <p>Images (magic 2051) are scaled from [0, 255] to [-1, 1]; labels have magic 2049. Every error names the
+ * source and what is wrong: wrong magic, truncated file, sizes that do not match the expected image size,
+ * labels and images that disagree in count.
+ */
+public final class IdxReader {
+    public static final int IMAGE_MAGIC = 2051;
+    public static final int LABEL_MAGIC = 2049;
+
+    private IdxReader() {}
+
+    /** Header of an image file plus its pixel bytes. */
+    public record Images(int count, int rows, int cols, byte[] pixels) {}
+
+    /** Opens {@code in} transparently gunzipping it when it starts with the gzip magic. */
+    public static InputStream maybeGunzip(InputStream in) throws IOException {
+        PushbackInputStream pb = new PushbackInputStream(in, 2);
+        int b0 = pb.read();
+        int b1 = pb.read();
+        if (b1 >= 0) {
+            pb.unread(b1);
+        }
+        if (b0 >= 0) {
+            pb.unread(b0);
+        }
+        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(pb, 1 << 16) : pb;
+    }
+
+    /** Reads an image file. {@code limit} caps the count read (≤ 0: all). */
+    public static Images readImages(InputStream raw, String source, int limit) {
+        try (DataInputStream in = new DataInputStream(maybeGunzip(raw))) {
+            int magic = in.readInt();
+            if (magic != IMAGE_MAGIC) {
+                throw new DataException(source + ": not an IDX image file (magic " + magic + ", expected " + IMAGE_MAGIC
+                        + (magic == LABEL_MAGIC ? "; this is a label file" : "") + ")");
+            }
+            int n = in.readInt();
+            int rows = in.readInt();
+            int cols = in.readInt();
+            if (n < 0 || rows <= 0 || cols <= 0) {
+                throw new DataException(source + ": bad IDX header count=" + n + " rows=" + rows + " cols=" + cols);
+            }
+            int take = limit > 0 ? Math.min(limit, n) : n;
+            byte[] px = new byte[Math.multiplyExact(take, rows * cols)];
+            in.readFully(px);
+            return new Images(take, rows, cols, px);
+        } catch (EOFException e) {
+            throw new DataException(source + ": truncated IDX file (ended before the count in its header)", e);
+        } catch (IOException e) {
+            throw new DataException(source + ": cannot read IDX data (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Reads a label file. */
+    public static int[] readLabels(InputStream raw, String source, int limit) {
+        try (DataInputStream in = new DataInputStream(maybeGunzip(raw))) {
+            int magic = in.readInt();
+            if (magic != LABEL_MAGIC) {
+                throw new DataException(source + ": not an IDX label file (magic " + magic + ", expected " + LABEL_MAGIC + ")");
+            }
+            int n = in.readInt();
+            int take = limit > 0 ? Math.min(limit, n) : n;
+            byte[] b = new byte[take];
+            in.readFully(b);
+            int[] labels = new int[take];
+            for (int i = 0; i < take; i++) {
+                labels[i] = b[i] & 0xff;
+            }
+            return labels;
+        } catch (EOFException e) {
+            throw new DataException(source + ": truncated IDX label file", e);
+        } catch (IOException e) {
+            throw new DataException(source + ": cannot read IDX labels (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Builds a dataset from images (and labels), keeping only the given classes with at most the given count
+     * each (in file order).
+     *
+     * @param expectedRows expected image height (≤ 0: any); likewise {@code expectedCols}
+     * @param classes      classes to keep, or {@code null} for all (then {@code perClass} must be null)
+     * @param perClass     per-class counts aligned with {@code classes}, or {@code null} for all of each class
+     */
+    public static Dataset toDataset(Images img, int[] labels, String source, int expectedRows, int expectedCols,
+                                    int[] classes, int[] perClass) {
+        if ((expectedRows > 0 && img.rows() != expectedRows) || (expectedCols > 0 && img.cols() != expectedCols)) {
+            throw new DataException(source + ": images are " + img.rows() + "x" + img.cols() + ", expected "
+                    + expectedRows + "x" + expectedCols);
+        }
+        if (labels != null && labels.length < img.count()) {
+            throw new DataException(source + ": " + img.count() + " images but only " + labels.length + " labels");
+        }
+        if (classes != null && labels == null) {
+            throw new DataException(source + ": a class filter needs a label file");
+        }
+        int d = img.rows() * img.cols();
+        int[] taken = classes == null ? null : new int[classes.length];
+        int[] keep = new int[img.count()];
+        int n = 0;
+        for (int i = 0; i < img.count(); i++) {
+            if (classes != null) {
+                int c = indexOf(classes, labels[i]);
+                if (c < 0 || (perClass != null && taken[c] >= perClass[c])) {
+                    continue;
+                }
+                taken[c]++;
+            }
+            keep[n++] = i;
+        }
+        if (perClass != null) {
+            for (int c = 0; c < classes.length; c++) {
+                if (taken[c] < perClass[c]) {
+                    throw new DataException(source + ": class " + classes[c] + " has only " + taken[c]
+                            + " images, " + perClass[c] + " requested");
+                }
+            }
+        }
+        float[] v = new float[n * d];
+        int[] l = labels == null ? null : new int[n];
+        for (int j = 0; j < n; j++) {
+            int i = keep[j];
+            for (int k = 0; k < d; k++) {
+                v[j * d + k] = (img.pixels()[i * d + k] & 0xff) / 127.5f - 1f;
+            }
+            if (l != null) {
+                l[j] = labels[i];
+            }
+        }
+        return new Dataset(v, n, new int[] {1, img.rows(), img.cols()}, l);
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

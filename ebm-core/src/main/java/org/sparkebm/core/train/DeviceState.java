@@ -1,0 +1,22 @@
+package org.sparkebm.core.train;
+
+import java.io.Serializable;
+import org.sparkebm.core.sampling.ReplayBuffer;
+
+/**
+ * What a device carries from round to round: its chains and its error-feedback residual.
+ *
+ * <p>Treated as immutable: a device step returns a new state and never writes the one it was given, so a
+ * retried Spark task that re-reads the cached previous state computes the same result.
+ *
+ * @param buffer   the persistent chains
+ * @param residual error-feedback residual of the δ^p compressor, or {@code null} when error feedback is off
+ * @param rounds   rounds this device has taken part in
+ */
+public record DeviceState(ReplayBuffer buffer, float[] residual, long rounds) implements Serializable {
+
+    /** Approximate heap bytes. */
+    public long memoryBytes() {
+        return buffer.memoryBytes() + (residual == null ? 0 : 4L * residual.length);
+    }
+}

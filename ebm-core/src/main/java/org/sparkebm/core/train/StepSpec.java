@@ -1,0 +1,29 @@
+package org.sparkebm.core.train;
+
+import java.io.Serializable;
+import org.sparkebm.core.compress.Compressor;
+import org.sparkebm.core.sampling.LangevinSampler;
+
+/**
+ * Everything a device needs to run one round, fixed for the whole run.
+ *
+ * @param batch          positives per device per round (≥ the shard size: the whole shard)
+ * @param chains         negatives (chains advanced) per device per round (≥ buffer size: all chains)
+ * @param steps          Langevin steps K per round (0 allowed: plain data-vs-buffer gradient)
+ * @param l2             energy L2 weight a
+ * @param sampler        the Langevin sampler (possibly with a compressed input gradient, EFF-EBM)
+ * @param reinitFraction ρ: probability that a drawn chain is re-initialised before its steps
+ * @param resetEvery     CD: every this many rounds all drawn chains restart from the initialiser (0: never)
+ * @param compressor     C applied to δ^p
+ * @param errorFeedback  whether the device keeps an error-feedback residual for C
+ */
+public record StepSpec(int batch, int chains, int steps, double l2, LangevinSampler sampler, double reinitFraction,
+                       int resetEvery, Compressor compressor, boolean errorFeedback) implements Serializable {
+    public StepSpec {
+        if (batch < 1 || chains < 1 || steps < 0 || !(l2 >= 0) || !(reinitFraction >= 0 && reinitFraction <= 1)
+                || resetEvery < 0 || sampler == null || compressor == null) {
+            throw new IllegalArgumentException("invalid step spec " + batch + "/" + chains + "/" + steps + "/" + l2
+                    + "/" + reinitFraction + "/" + resetEvery);
+        }
+    }
+}
