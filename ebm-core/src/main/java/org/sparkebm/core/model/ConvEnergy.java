@@ -27,7 +27,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class ConvEnergy implements EnergyModel {
 
     /** One convolution layer. */
-    public record ConvLayer(int outChannels, int kernel, int stride, int padding) {
+    public record ConvLayer(int outChannels, int kernel, int stride, int padding) implements java.io.Serializable {
         public ConvLayer {
             if (outChannels < 1 || kernel < 1 || stride < 1 || padding < 0) {
                 throw new IllegalArgumentException("bad conv layer " + outChannels + ":" + kernel + ":" + stride + ":" + padding);

@@ -9,8 +9,13 @@ import java.util.SplittableRandom;
  */
 public interface ChainInitializer extends Serializable {
 
-    /** Writes one fresh sample into {@code out[offset, offset + dim)} (written). */
-    void draw(float[] out, int offset, SplittableRandom rng);
+    /**
+     * Writes one fresh sample into {@code out[offset, offset + dim)} (written).
+     *
+     * @param shard the device's own data (read; used by data initialisation only), so that no initialiser has to
+     *              hold raw data and device state never carries it
+     */
+    void draw(float[] out, int offset, org.sparkebm.core.data.Dataset shard, SplittableRandom rng);
 
     /** Sample length. */
     int dim();

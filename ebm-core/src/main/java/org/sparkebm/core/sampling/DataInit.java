@@ -4,16 +4,13 @@ import java.util.SplittableRandom;
 import org.sparkebm.core.data.Dataset;
 
 /** Starts chains at a uniformly drawn row of the device's own data shard (PCD / CD). */
-public record DataInit(Dataset shard) implements ChainInitializer {
+public record DataInit(int dim) implements ChainInitializer {
     @Override
-    public void draw(float[] out, int offset, SplittableRandom rng) {
-        int d = shard.dim();
+    public void draw(float[] out, int offset, Dataset shard, SplittableRandom rng) {
+        if (shard.dim() != dim) {
+            throw new IllegalArgumentException("shard has dimension " + shard.dim() + ", expected " + dim);
+        }
         int i = rng.nextInt(shard.rows());
-        System.arraycopy(shard.values(), i * d, out, offset, d);
-    }
-
-    @Override
-    public int dim() {
-        return shard.dim();
+        System.arraycopy(shard.values(), i * dim, out, offset, dim);
     }
 }

@@ -78,7 +78,7 @@ public final class GaussianInit implements ChainInitializer {
     }
 
     @Override
-    public void draw(float[] out, int offset, SplittableRandom rng) {
+    public void draw(float[] out, int offset, org.sparkebm.core.data.Dataset shard, SplittableRandom rng) {
         double[] z = new double[dim];
         for (int j = 0; j < dim; j++) {
             z[j] = rng.nextGaussian();

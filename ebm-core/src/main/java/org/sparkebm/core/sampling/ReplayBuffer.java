@@ -25,14 +25,15 @@ public final class ReplayBuffer implements Serializable {
     }
 
     /** A buffer filled from {@code init}, slot s drawn with {@code rngForSlot(s)}. */
-    public static ReplayBuffer create(int size, ChainInitializer init, java.util.function.IntFunction<SplittableRandom> rngForSlot) {
+    public static ReplayBuffer create(int size, ChainInitializer init, org.sparkebm.core.data.Dataset shard,
+                                      java.util.function.IntFunction<SplittableRandom> rngForSlot) {
         if (size < 1) {
             throw new IllegalArgumentException("replay buffer size must be >= 1, got " + size);
         }
         int d = init.dim();
         float[] s = new float[Math.multiplyExact(size, d)];
         for (int i = 0; i < size; i++) {
-            init.draw(s, i * d, rngForSlot.apply(i));
+            init.draw(s, i * d, shard, rngForSlot.apply(i));
         }
         return new ReplayBuffer(size, d, s);
     }

@@ -11,7 +11,7 @@ public record UniformInit(int dim, double lo, double hi) implements ChainInitial
     }
 
     @Override
-    public void draw(float[] out, int offset, SplittableRandom rng) {
+    public void draw(float[] out, int offset, org.sparkebm.core.data.Dataset shard, SplittableRandom rng) {
         for (int j = 0; j < dim; j++) {
             out[offset + j] = (float) (lo + (hi - lo) * rng.nextDouble());
         }

@@ -9,11 +9,12 @@ import org.sparkebm.core.sampling.ReplayBuffer;
  * <p>Treated as immutable: a device step returns a new state and never writes the one it was given, so a
  * retried Spark task that re-reads the cached previous state computes the same result.
  *
+ * @param init     how fresh chains are drawn (immutable; e.g. the Gaussian fitted to this device's shard)
  * @param buffer   the persistent chains
  * @param residual error-feedback residual of the δ^p compressor, or {@code null} when error feedback is off
  * @param rounds   rounds this device has taken part in
  */
-public record DeviceState(ReplayBuffer buffer, float[] residual, long rounds) implements Serializable {
+public record DeviceState(org.sparkebm.core.sampling.ChainInitializer init, ReplayBuffer buffer, float[] residual, long rounds) implements Serializable {
 
     /** Approximate heap bytes. */
     public long memoryBytes() {

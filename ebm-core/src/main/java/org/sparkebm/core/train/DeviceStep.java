@@ -24,12 +24,12 @@ public final class DeviceStep {
     private DeviceStep() {}
 
     /** Initial state of device {@code partition}: a buffer of {@code bufferSize} chains drawn from {@code init}. */
-    public static DeviceState initialState(StepSpec spec, int bufferSize, ChainInitializer init, long numParams,
-                                           long runSeed, int partition) {
-        ReplayBuffer buf = ReplayBuffer.create(bufferSize, init,
+    public static DeviceState initialState(StepSpec spec, int bufferSize, ChainInitializer init, Dataset shard,
+                                           long numParams, long runSeed, int partition) {
+        ReplayBuffer buf = ReplayBuffer.create(bufferSize, init, shard,
                 slot -> Seeds.random(runSeed, Seeds.Purpose.CHAIN_REINIT, -1, partition, slot));
         float[] residual = spec.errorFeedback() ? new float[Math.toIntExact(numParams)] : null;
-        return new DeviceState(buf, residual, 0);
+        return new DeviceState(init, buf, residual, 0);
     }
 
     /**
@@ -39,8 +39,9 @@ public final class DeviceStep {
      * @param shard the device's data; read
      * @param state read only; the result holds a new state
      */
-    public static DeviceResult run(EnergyModel model, StepSpec spec, Dataset shard, ChainInitializer init,
-                                   DeviceState state, long runSeed, int round, int partition) {
+    public static DeviceResult run(EnergyModel model, StepSpec spec, Dataset shard, DeviceState state,
+                                   long runSeed, int round, int partition) {
+        ChainInitializer init = state.init();
         long t0 = System.nanoTime();
         DataType type = model.dataType();
         int d = shard.dim();
@@ -58,7 +59,7 @@ public final class DeviceStep {
         for (int r = 0; r < m; r++) {
             SplittableRandom rr = Seeds.random(runSeed, Seeds.Purpose.CHAIN_REINIT, round, partition, slots[r]);
             if (resetAll || (spec.reinitFraction() > 0 && rr.nextDouble() < spec.reinitFraction())) {
-                init.draw(neg, r * d, rr);
+                init.draw(neg, r * d, shard, rr);
                 reinit++;
             }
         }
@@ -91,7 +92,7 @@ public final class DeviceStep {
         double loss = ContrastiveLoss.value(e, nPos, null, spec.l2());
         DeviceMetrics metrics = new DeviceMetrics(partition, ePos, eNeg, loss, gradNorm, encoded.length, reinit,
                 (System.nanoTime() - t0) / 1e9);
-        return new DeviceResult(new DeviceState(buf, residual, state.rounds() + 1), encoded, metrics);
+        return new DeviceResult(new DeviceState(init, buf, residual, state.rounds() + 1), encoded, metrics);
     }
 
     /** Rows for a batch: all rows when {@code batch >= n}, else a uniform draw without replacement, sorted. */

@@ -1,0 +1,103 @@
+package org.sparkebm.core.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key of a run, each declared exactly once. {@code docs/config.md} is generated from this. */
+public final class Keys {
+    private static final Map<String, Key> ALL = new LinkedHashMap<>();
+
+    private static Key key(String name, String type, String def, String doc) {
+        Key k = new Key(name, type, def, doc);
+        if (ALL.put(name, k) != null) {
+            throw new IllegalStateException("duplicate key " + name);
+        }
+        return k;
+    }
+
+    // run
+    public static final Key RUN_NAME = key("run.name", "string [A-Za-z0-9._-]+", null, "Run name; the run directory is <run.outputDir>/<run.name>. Required.");
+    public static final Key RUN_SEED = key("run.seed", "long", "0", "The one seed every random draw of the run is derived from.");
+    public static final Key RUN_ROUNDS = key("run.rounds", "int >= 1", "100", "Training rounds T.");
+    public static final Key RUN_OUTPUT_DIR = key("run.outputDir", "Hadoop path", "runs", "Parent directory of run directories (file://, hdfs:// or a local path).");
+    public static final Key RUN_IF_EXISTS = key("run.ifExists", "fail | new", "fail", "When the run directory exists: fail with a message, or write to a new numbered directory <name>-2, -3, ...");
+    public static final Key RUN_LOG_EVERY = key("run.logEvery", "int >= 1", "1", "Print a progress line every this many rounds.");
+    public static final Key RUN_SAMPLES = key("run.samples", "int >= 1", "64", "Chains shown in the sample PNG.");
+    // devices
+    public static final Key DEVICES_COUNT = key("devices.count", "int >= 1", "4", "Devices P = Spark partitions; each holds its own data shard and chains.");
+    public static final Key DEVICES_FRACTION = key("devices.fraction", "double in (0, 1]", "1.0", "Fraction of devices drawn (seeded, without replacement) each round; at least one.");
+    // data
+    public static final Key DATA_SOURCE = key("data.source", "gmm | two-modes | eight-gaussians | rings | idx", "gmm", "Where the data comes from: generated from the seed, or an IDX file.");
+    public static final Key DATA_ROWS = key("data.rows", "int >= 1", "10000", "Rows to generate (synthetic sources).");
+    public static final Key DATA_DIM = key("data.dim", "int >= 1", "50", "Dimension of two-modes data (W1: 50).");
+    public static final Key DATA_P1 = key("data.p1", "double in (0, 1)", "0.25", "Weight of the mode at -10 e1 (two-modes).");
+    public static final Key DATA_MEANS = key("data.means", "list of points 'x,y;x,y'", "-2.5,0;2.5,0", "Component means (gmm).");
+    public static final Key DATA_WEIGHTS = key("data.weights", "list of doubles", "0.2,0.8", "Component weights (gmm), one per mean.");
+    public static final Key DATA_STD = key("data.std", "double > 0", "0.5", "Component standard deviation (gmm); ring noise (rings).");
+    public static final Key DATA_PATH = key("data.path", "Hadoop path", null, "IDX image file (gzip or not), for data.source=idx.");
+    public static final Key DATA_LABELS = key("data.labels", "Hadoop path", null, "IDX label file; needed by data.classes.");
+    public static final Key DATA_CLASSES = key("data.classes", "list of ints", null, "Keep only these classes (needs data.labels).");
+    public static final Key DATA_CLASS_COUNTS = key("data.classCounts", "list of ints", null, "Per-class counts aligned with data.classes (first ones in file order).");
+    public static final Key DATA_LIMIT = key("data.limit", "int >= 0", "0", "Read at most this many images (0: all).");
+    // model
+    public static final Key MODEL_TYPE = key("model.type", "gmm | mlp | conv", "mlp", "Energy model family.");
+    public static final Key MODEL_HIDDEN = key("model.hidden", "list of ints", "64,64", "MLP hidden widths.");
+    public static final Key MODEL_ACTIVATION = key("model.activation", "silu | relu | tanh", "silu", "Hidden activation (conv: silu only).");
+    public static final Key MODEL_CONV_LAYERS = key("model.conv.layers", "list of out:kernel:stride:pad", "32:3:1:1,64:4:2:1,64:4:2:1", "Conv layers, each followed by SiLU; then flatten and Dense(1). The default is W2's net.");
+    public static final Key MODEL_GMM_COMPONENTS = key("model.gmm.components", "int >= 1", "2", "Mixture components of the gmm energy.");
+    public static final Key MODEL_GMM_FROZEN_Z = key("model.gmm.frozenLogWeights", "list of ints", "0", "Components whose log-weight z_k is held fixed (W1 holds z_1).");
+    public static final Key MODEL_GMM_Z_LR_SCALE = key("model.gmm.logWeightLrScale", "double > 0", "1.0", "Learning-rate multiplier of the log-weights relative to the means (W1: 5).");
+    // training
+    public static final Key TRAIN_BATCH = key("train.batch", "int >= 1", "64", "Positives per device per round (>= shard size: the whole shard).");
+    public static final Key TRAIN_CHAINS = key("train.chains", "int >= 1", "64", "Negatives per device per round (>= chains.buffer: every chain).");
+    public static final Key TRAIN_L2 = key("train.l2", "double >= 0", "0.0", "L2 weight a on the energies of positives and negatives (M-EBM).");
+    public static final Key TRAIN_RESET_EVERY = key("train.resetEvery", "int >= 0", "0", "CD: restart all drawn chains from the initialiser every this many rounds (0: never, PCD).");
+    // sampler
+    public static final Key SAMPLER_TYPE = key("sampler.type", "ula | sgld", "ula", "ULA x -= h grad + sqrt(2h) xi, or SGLD x -= step grad + noise xi.");
+    public static final Key SAMPLER_STEPS = key("sampler.steps", "int >= 0", "20", "Langevin steps K per round.");
+    public static final Key SAMPLER_STEP_SIZE = key("sampler.stepSize", "double > 0", "0.01", "h (ula) or the step alpha (sgld).");
+    public static final Key SAMPLER_NOISE = key("sampler.noise", "double >= 0", "0.01", "Noise std sigma (sgld only).");
+    public static final Key SAMPLER_GRAD_CLIP = key("sampler.gradClip", "double >= 0", "0", "Clip each gradient entry to +-this (0: off).");
+    public static final Key SAMPLER_CLAMP_MIN = key("sampler.clampMin", "double", "-inf", "Lower bound samples are clamped to.");
+    public static final Key SAMPLER_CLAMP_MAX = key("sampler.clampMax", "double", "inf", "Upper bound samples are clamped to.");
+    public static final Key SAMPLER_COMPRESS = key("sampler.compress", "none | topk | blocksign", "none", "EFF-EBM: compress each chain's input gradient.");
+    public static final Key SAMPLER_COMPRESS_DENSITY = key("sampler.compress.density", "double in (0, 1]", "0.1", "Top-k density of the Langevin gradient.");
+    public static final Key SAMPLER_COMPRESS_BLOCK = key("sampler.compress.block", "int >= 1", "28", "Block-Sign block size of the Langevin gradient.");
+    // chains
+    public static final Key CHAINS_BUFFER = key("chains.buffer", "int >= 1", "1000", "Replay-buffer size per device.");
+    public static final Key CHAINS_REINIT = key("chains.reinit", "double in [0, 1]", "0.05", "Fraction rho of drawn chains re-initialised each round.");
+    public static final Key CHAINS_INIT = key("chains.init", "uniform | data | gaussian", "uniform", "Chain initialiser: uniform noise, the device's data, or N(mu, Sigma) fitted to the device's data.");
+    public static final Key CHAINS_UNIFORM_LOW = key("chains.uniform.low", "double", "-1", "Lower bound of uniform initialisation.");
+    public static final Key CHAINS_UNIFORM_HIGH = key("chains.uniform.high", "double", "1", "Upper bound of uniform initialisation.");
+    public static final Key CHAINS_GAUSSIAN_COV = key("chains.gaussian.covariance", "full | diagonal", "full", "Covariance of the informative Gaussian: full (d^2 floats) or diagonal (d floats, for large images).");
+    // compression of delta^p
+    public static final Key COMPRESS_TYPE = key("compress.type", "none | topk | blocksign", "none", "Compressor C applied to each device's delta^p.");
+    public static final Key COMPRESS_DENSITY = key("compress.density", "double in (0, 1]", "0.01", "Top-k density (k = round(density d)); ignored when compress.k > 0.");
+    public static final Key COMPRESS_K = key("compress.k", "int >= 0", "0", "Top-k count (0: use compress.density).");
+    public static final Key COMPRESS_BLOCK = key("compress.block", "int >= 1", "256", "Block-Sign block size.");
+    public static final Key COMPRESS_ERROR_FEEDBACK = key("compress.errorFeedback", "boolean", "true", "Each device keeps the residual delta - C(delta) and adds it next round.");
+    // optimiser
+    public static final Key OPT_TYPE = key("optimizer.type", "sgd | adam", "adam", "Driver-side optimiser (ND4J updaters).");
+    public static final Key OPT_LR = key("optimizer.lr", "double > 0", "1e-3", "Learning rate.");
+    public static final Key OPT_BETA1 = key("optimizer.beta1", "double in [0, 1)", "0.9", "Adam beta1.");
+    public static final Key OPT_BETA2 = key("optimizer.beta2", "double in [0, 1)", "0.999", "Adam beta2.");
+    // spark
+    public static final Key SPARK_MASTER = key("spark.master", "Spark master URL", null, "Master when not set by spark-submit (default local[*]).");
+    public static final Key SPARK_CHECKPOINT_EVERY = key("spark.checkpointEvery", "int >= 1", "20", "Checkpoint the device-state RDD every this many rounds to cut its lineage.");
+    public static final Key SPARK_TREE_DEPTH = key("spark.treeDepth", "int >= 1", "2", "Depth of the treeAggregate.");
+
+    private Keys() {}
+
+    /** All keys in declaration order. */
+    public static List<Key> all() {
+        return Collections.unmodifiableList(new ArrayList<>(ALL.values()));
+    }
+
+    /** The key of that name, or {@code null}. */
+    public static Key byName(String name) {
+        return ALL.get(name);
+    }
+}

@@ -1,0 +1,327 @@
+package org.sparkebm.core.config;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.sparkebm.core.compress.BlockSign;
+import org.sparkebm.core.compress.Compressor;
+import org.sparkebm.core.compress.Identity;
+import org.sparkebm.core.compress.TopK;
+import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Synthetic;
+import org.sparkebm.core.model.Activation;
+import org.sparkebm.core.model.ConvEnergy;
+import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.model.GaussianMixtureEnergy;
+import org.sparkebm.core.model.MlpEnergy;
+import org.sparkebm.core.sampling.ChainInitializer;
+import org.sparkebm.core.sampling.DataInit;
+import org.sparkebm.core.sampling.GaussianInit;
+import org.sparkebm.core.sampling.LangevinSampler;
+import org.sparkebm.core.sampling.UniformInit;
+import org.sparkebm.core.train.Nd4jOptimiser;
+import org.sparkebm.core.train.Optimiser;
+import org.sparkebm.core.train.StepSpec;
+import org.sparkebm.core.util.Seeds;
+
+/**
+ * A run's configuration: parsed and validated once (on the driver, before Spark starts), immutable, and able to
+ * build every object of the run. {@link #resolved()} is the full key → value map written into manifests,
+ * models and checkpoints, from which {@link #fromMap} rebuilds an equal config.
+ */
+public record RunConfig(Map<String, String> resolved, String name, long seed, int rounds, String outputDir,
+                        String ifExists, int logEvery, int samples, int devices, double deviceFraction,
+                        DataSpec data, ModelSpec model, ChainSpec chains, StepSpec step, OptimiserSpec optimiser,
+                        String sparkMaster, int checkpointEvery, int treeDepth) implements Serializable {
+
+    /** Where data comes from. */
+    public record DataSpec(String source, int rows, int dim, double p1, double[][] means, double[] weights, double std,
+                           String path, String labels, int[] classes, int[] classCounts, int limit) implements Serializable {
+        /** Whether the data is generated from the seed (no files). */
+        public boolean synthetic() {
+            return !source.equals("idx");
+        }
+
+        /** Sample shape of synthetic data; {@code null} for files (known once the header is read). */
+        public int[] syntheticShape() {
+            return switch (source) {
+                case "two-modes" -> new int[] {dim};
+                case "gmm" -> new int[] {means[0].length};
+                case "eight-gaussians", "rings" -> new int[] {2};
+                default -> null;
+            };
+        }
+
+        /** The whole synthetic data set, generated from the run seed (identical on every executor). */
+        public Dataset generate(long runSeed) {
+            SplittableRandom rng = Seeds.random(runSeed, Seeds.Purpose.DATA, 0, 0, 0);
+            return switch (source) {
+                case "two-modes" -> Synthetic.twoModes(rows, dim, p1, rng);
+                case "gmm" -> Synthetic.gaussianMixture(rows, means, weights, std, rng);
+                case "eight-gaussians" -> Synthetic.eightGaussians(rows, 2.0, rng);
+                case "rings" -> Synthetic.rings(rows, std, rng);
+                default -> throw new IllegalStateException("not a synthetic source: " + source);
+            };
+        }
+    }
+
+    /** The energy model family and architecture. */
+    public record ModelSpec(String type, int[] hidden, Activation activation, List<ConvEnergy.ConvLayer> convLayers,
+                            int gmmComponents, int[] frozenLogWeights, double logWeightLrScale) implements Serializable {
+
+        /** A model with zero θ for samples of the given shape. */
+        public EnergyModel create(int[] sampleShape, DataType type) {
+            return switch (this.type) {
+                case "gmm" -> {
+                    int d = flat(sampleShape);
+                    boolean[] frozen = new boolean[gmmComponents * d + gmmComponents];
+                    for (int k : frozenLogWeights) {
+                        frozen[gmmComponents * d + k] = true;
+                    }
+                    yield new GaussianMixtureEnergy(gmmComponents, d, frozen, type);
+                }
+                case "mlp" -> new MlpEnergy(sampleShape, hidden, activation, type);
+                case "conv" -> new ConvEnergy(sampleShape, convLayers, type);
+                default -> throw new IllegalStateException(this.type);
+            };
+        }
+
+        /** The model with its seeded initial θ_0. */
+        public EnergyModel initial(int[] sampleShape, long runSeed, DataType type) {
+            EnergyModel m = create(sampleShape, type);
+            SplittableRandom rng = Seeds.random(runSeed, Seeds.Purpose.MODEL_INIT, 0, 0, 0);
+            if (m instanceof MlpEnergy mlp) {
+                mlp.initialise(rng);
+            } else if (m instanceof ConvEnergy conv) {
+                conv.initialise(rng);
+            } else if (m instanceof GaussianMixtureEnergy g) {
+                // W1: means ~ 0.01 N(0, I), first coordinates spread over [-0.1, 0.1], z = 0 (equal weights)
+                int d = flat(sampleShape);
+                double[] theta = new double[(int) g.numParams()];
+                for (int k = 0; k < gmmComponents; k++) {
+                    for (int j = 0; j < d; j++) {
+                        theta[g.meanIndex(k, j)] = 0.01 * rng.nextGaussian();
+                    }
+                    theta[g.meanIndex(k, 0)] = gmmComponents == 1 ? 0 : -0.1 + 0.2 * k / (gmmComponents - 1);
+                }
+                g.setParams(Nd4j.createFromArray(theta).castTo(type));
+            }
+            return m;
+        }
+
+        /** Per-parameter learning-rate multipliers, or null when all are 1. */
+        public float[] lrScale(EnergyModel m) {
+            if (!(m instanceof GaussianMixtureEnergy g) || logWeightLrScale == 1.0) {
+                return null;
+            }
+            float[] s = new float[(int) g.numParams()];
+            java.util.Arrays.fill(s, 1f);
+            for (int k = 0; k < gmmComponents; k++) {
+                s[g.logWeightIndex(k)] = (float) logWeightLrScale;
+            }
+            return s;
+        }
+
+        private static int flat(int[] shape) {
+            int d = 1;
+            for (int s : shape) {
+                d *= s;
+            }
+            return d;
+        }
+    }
+
+    /** Chain storage and initialisation. */
+    public record ChainSpec(int buffer, String init, double uniformLow, double uniformHigh,
+                            GaussianInit.Covariance covariance) implements Serializable {
+        /** The initialiser of a device, fitted to its own shard where needed. */
+        public ChainInitializer build(Dataset shard, double clampMin, double clampMax) {
+            return switch (init) {
+                case "uniform" -> new UniformInit(shard.dim(), uniformLow, uniformHigh);
+                case "data" -> new DataInit(shard.dim());
+                case "gaussian" -> GaussianInit.fit(shard, covariance, 1e-4, clampMin, clampMax);
+                default -> throw new IllegalStateException(init);
+            };
+        }
+    }
+
+    /** The driver-side optimiser. */
+    public record OptimiserSpec(String type, double lr, double beta1, double beta2) implements Serializable {
+        public Optimiser create(long numParams, float[] lrScale) {
+            IUpdater u = type.equals("sgd") ? new Sgd(lr) : new Adam(lr, beta1, beta2, 1e-8);
+            return new Nd4jOptimiser(u, numParams, lrScale);
+        }
+    }
+
+    /** Loads a config file with {@code key=value} overrides and validates it. */
+    public static RunConfig load(Path file, List<String> overrides) {
+        return parse(Settings.load(file, overrides));
+    }
+
+    /** Rebuilds a config from its {@link #resolved()} map. */
+    public static RunConfig fromMap(Map<String, String> map, String source) {
+        return parse(Settings.of(map, source));
+    }
+
+    /** Validates everything; every error names the key. */
+    public static RunConfig parse(Settings s) {
+        String name = s.string(Keys.RUN_NAME);
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw s.bad(Keys.RUN_NAME, "only letters, digits, '.', '_' and '-' are allowed");
+        }
+        DataSpec data = parseData(s);
+        ModelSpec model = parseModel(s);
+        int devices = s.intAtLeast(Keys.DEVICES_COUNT, 1);
+        if (data.synthetic() && devices > data.rows()) {
+            throw s.bad(Keys.DEVICES_COUNT, "more devices than rows of data (" + data.rows() + ")");
+        }
+        double clampMin = s.doubleValue(Keys.SAMPLER_CLAMP_MIN);
+        double clampMax = s.doubleValue(Keys.SAMPLER_CLAMP_MAX);
+        if (!(clampMin < clampMax)) {
+            throw s.bad(Keys.SAMPLER_CLAMP_MAX, "must be above sampler.clampMin");
+        }
+        String samplerType = s.choice(Keys.SAMPLER_TYPE, "ula", "sgld");
+        double h = s.doubleIn(Keys.SAMPLER_STEP_SIZE, 0, true, Double.POSITIVE_INFINITY, true);
+        double noise = s.doubleIn(Keys.SAMPLER_NOISE, 0, false, Double.POSITIVE_INFINITY, true);
+        LangevinSampler sampler = (samplerType.equals("ula") ? LangevinSampler.ula(h) : LangevinSampler.sgld(h, noise))
+                .withGradClip(s.doubleIn(Keys.SAMPLER_GRAD_CLIP, 0, false, Double.POSITIVE_INFINITY, true))
+                .withClamp(clampMin, clampMax);
+        String sc = s.choice(Keys.SAMPLER_COMPRESS, "none", "topk", "blocksign");
+        if (!sc.equals("none")) {
+            sampler = sampler.withCompressor(sc.equals("topk")
+                    ? TopK.ofDensity(s.doubleIn(Keys.SAMPLER_COMPRESS_DENSITY, 0, true, 1, false))
+                    : new BlockSign(s.intAtLeast(Keys.SAMPLER_COMPRESS_BLOCK, 1)));
+        }
+        String ct = s.choice(Keys.COMPRESS_TYPE, "none", "topk", "blocksign");
+        Compressor compressor = switch (ct) {
+            case "topk" -> s.intAtLeast(Keys.COMPRESS_K, 0) > 0 ? TopK.ofCount(s.intAtLeast(Keys.COMPRESS_K, 1))
+                    : TopK.ofDensity(s.doubleIn(Keys.COMPRESS_DENSITY, 0, true, 1, false));
+            case "blocksign" -> new BlockSign(s.intAtLeast(Keys.COMPRESS_BLOCK, 1));
+            default -> new Identity();
+        };
+        boolean ef = s.bool(Keys.COMPRESS_ERROR_FEEDBACK) && !ct.equals("none");
+        ChainSpec chains = new ChainSpec(s.intAtLeast(Keys.CHAINS_BUFFER, 1),
+                s.choice(Keys.CHAINS_INIT, "uniform", "data", "gaussian"),
+                s.doubleValue(Keys.CHAINS_UNIFORM_LOW), s.doubleValue(Keys.CHAINS_UNIFORM_HIGH),
+                s.choice(Keys.CHAINS_GAUSSIAN_COV, "full", "diagonal").equals("full")
+                        ? GaussianInit.Covariance.FULL : GaussianInit.Covariance.DIAGONAL);
+        if (!(chains.uniformLow() < chains.uniformHigh())) {
+            throw s.bad(Keys.CHAINS_UNIFORM_HIGH, "must be above chains.uniform.low");
+        }
+        StepSpec step = new StepSpec(s.intAtLeast(Keys.TRAIN_BATCH, 1), s.intAtLeast(Keys.TRAIN_CHAINS, 1),
+                s.intAtLeast(Keys.SAMPLER_STEPS, 0), s.doubleIn(Keys.TRAIN_L2, 0, false, Double.POSITIVE_INFINITY, true),
+                sampler, s.doubleIn(Keys.CHAINS_REINIT, 0, false, 1, false), s.intAtLeast(Keys.TRAIN_RESET_EVERY, 0),
+                compressor, ef);
+        OptimiserSpec opt = new OptimiserSpec(s.choice(Keys.OPT_TYPE, "sgd", "adam"),
+                s.doubleIn(Keys.OPT_LR, 0, true, Double.POSITIVE_INFINITY, true),
+                s.doubleIn(Keys.OPT_BETA1, 0, false, 1, true), s.doubleIn(Keys.OPT_BETA2, 0, false, 1, true));
+        return new RunConfig(s.resolved(), name, s.longValue(Keys.RUN_SEED), s.intAtLeast(Keys.RUN_ROUNDS, 1),
+                s.string(Keys.RUN_OUTPUT_DIR), s.choice(Keys.RUN_IF_EXISTS, "fail", "new"),
+                s.intAtLeast(Keys.RUN_LOG_EVERY, 1), s.intAtLeast(Keys.RUN_SAMPLES, 1), devices,
+                s.doubleIn(Keys.DEVICES_FRACTION, 0, true, 1, false), data, model, chains, step, opt,
+                s.optional(Keys.SPARK_MASTER), s.intAtLeast(Keys.SPARK_CHECKPOINT_EVERY, 1),
+                s.intAtLeast(Keys.SPARK_TREE_DEPTH, 1));
+    }
+
+    private static DataSpec parseData(Settings s) {
+        String source = s.choice(Keys.DATA_SOURCE, "gmm", "two-modes", "eight-gaussians", "rings", "idx");
+        double[][] means = null;
+        double[] weights = null;
+        if (source.equals("gmm")) {
+            String[] pts = s.string(Keys.DATA_MEANS).split(";");
+            means = new double[pts.length][];
+            for (int i = 0; i < pts.length; i++) {
+                try {
+                    means[i] = java.util.Arrays.stream(pts[i].split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+                } catch (NumberFormatException e) {
+                    throw s.bad(Keys.DATA_MEANS, "point " + (i + 1) + " is not numbers");
+                }
+                if (means[i].length != means[0].length) {
+                    throw s.bad(Keys.DATA_MEANS, "points differ in dimension");
+                }
+            }
+            weights = s.doubles(Keys.DATA_WEIGHTS);
+            if (weights.length != means.length) {
+                throw s.bad(Keys.DATA_WEIGHTS, weights.length + " weights for " + means.length + " means");
+            }
+            for (double w : weights) {
+                if (!(w > 0)) {
+                    throw s.bad(Keys.DATA_WEIGHTS, "weights must be positive");
+                }
+            }
+        }
+        String path = s.optional(Keys.DATA_PATH);
+        if (source.equals("idx") && (path == null || path.isBlank())) {
+            throw new ConfigException("data.source = idx needs data.path (an IDX image file)");
+        }
+        int[] classes = s.ints(Keys.DATA_CLASSES);
+        int[] counts = s.ints(Keys.DATA_CLASS_COUNTS);
+        if (counts != null && (classes == null || counts.length != classes.length)) {
+            throw s.bad(Keys.DATA_CLASS_COUNTS, "needs data.classes with one count per class");
+        }
+        if (classes != null && s.optional(Keys.DATA_LABELS) == null) {
+            throw s.bad(Keys.DATA_CLASSES, "a class filter needs data.labels");
+        }
+        return new DataSpec(source, s.intAtLeast(Keys.DATA_ROWS, 1), s.intAtLeast(Keys.DATA_DIM, 1),
+                s.doubleIn(Keys.DATA_P1, 0, true, 1, true), means, weights,
+                s.doubleIn(Keys.DATA_STD, 0, true, Double.POSITIVE_INFINITY, true), path, s.optional(Keys.DATA_LABELS),
+                classes, counts, s.intAtLeast(Keys.DATA_LIMIT, 0));
+    }
+
+    private static ModelSpec parseModel(Settings s) {
+        String type = s.choice(Keys.MODEL_TYPE, "gmm", "mlp", "conv");
+        int[] hidden = s.ints(Keys.MODEL_HIDDEN);
+        for (int h : hidden) {
+            if (h < 1) {
+                throw s.bad(Keys.MODEL_HIDDEN, "widths must be >= 1");
+            }
+        }
+        Activation act;
+        try {
+            act = Activation.parse(s.string(Keys.MODEL_ACTIVATION));
+        } catch (IllegalArgumentException e) {
+            throw s.bad(Keys.MODEL_ACTIVATION, e.getMessage());
+        }
+        if (type.equals("conv") && act != Activation.SILU) {
+            throw s.bad(Keys.MODEL_ACTIVATION, "the conv energy supports silu only");
+        }
+        List<ConvEnergy.ConvLayer> layers = new ArrayList<>();
+        for (String l : s.string(Keys.MODEL_CONV_LAYERS).split(",")) {
+            String[] f = l.trim().split(":");
+            try {
+                layers.add(new ConvEnergy.ConvLayer(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+                        Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+            } catch (RuntimeException e) {
+                throw s.bad(Keys.MODEL_CONV_LAYERS, "layer '" + l + "' is not out:kernel:stride:pad with out, kernel, stride >= 1");
+            }
+        }
+        int comps = s.intAtLeast(Keys.MODEL_GMM_COMPONENTS, 1);
+        int[] frozen = s.ints(Keys.MODEL_GMM_FROZEN_Z);
+        frozen = frozen == null ? new int[0] : frozen;
+        for (int k : frozen) {
+            if (k < 0 || k >= comps) {
+                throw s.bad(Keys.MODEL_GMM_FROZEN_Z, "component " + k + " does not exist");
+            }
+        }
+        return new ModelSpec(type, hidden, act, layers, comps, frozen,
+                s.doubleIn(Keys.MODEL_GMM_Z_LR_SCALE, 0, true, Double.POSITIVE_INFINITY, true));
+    }
+
+    /** Energy model ready for the given sample shape, checking that the architecture fits it. */
+    public EnergyModel initialModel(int[] sampleShape) {
+        try {
+            return model.initial(sampleShape, seed, DataType.FLOAT);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("model.* does not fit data of shape " + java.util.Arrays.toString(sampleShape)
+                    + ": " + e.getMessage());
+        }
+    }
+}

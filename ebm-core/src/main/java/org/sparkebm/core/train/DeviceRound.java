@@ -1,0 +1,41 @@
+package org.sparkebm.core.train;
+
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.model.EnergyModel;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The thin function a device runs per round, identical under Spark and in a local fold: build the model for
+ * the broadcast θ, then {@link DeviceStep#run}. A device outside D^t passes its state through unchanged.
+ */
+public final class DeviceRound {
+    private DeviceRound() {}
+
+    /** The device's initial state (chains drawn from its initialiser, fitted to its own shard). */
+    public static DeviceState init(RunConfig cfg, Dataset shard, long numParams, int partition) {
+        var sampler = cfg.step().sampler();
+        var init = cfg.chains().build(shard, sampler.clampMin(), sampler.clampMax());
+        return DeviceStep.initialState(cfg.step(), cfg.chains().buffer(), init, shard, numParams, cfg.seed(), partition);
+    }
+
+    /**
+     * @param theta   θ_t, read only
+     * @param active  whether this device is in D^t
+     */
+    public static DeviceResult run(RunConfig cfg, float[] theta, Dataset shard, DeviceState state, int round,
+                                   int partition, boolean active) {
+        if (!active) {
+            return new DeviceResult(state, null, null);
+        }
+        EnergyModel model = cfg.model().create(shard.sampleShape(), DataType.FLOAT);
+        model.setParams(Nd4j.createFromArray(theta));
+        return DeviceStep.run(model, cfg.step(), shard, state, cfg.seed(), round, partition);
+    }
+
+    /** Whether {@code partition} is in the sorted participant list. */
+    public static boolean isActive(int[] participants, int partition) {
+        return java.util.Arrays.binarySearch(participants, partition) >= 0;
+    }
+}

@@ -1,0 +1,57 @@
+package org.sparkebm.core.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.model.EnergyModel;
+
+/**
+ * All devices folded in one JVM, in partition order: the reference the Spark job must equal bit for bit, and a
+ * quick way to run small experiments without Spark.
+ */
+public final class LocalTrainer {
+    private final RunConfig config;
+    private final Dataset[] shards;
+    private final DeviceState[] states;
+    private final RoundDriver driver;
+    private final List<RoundSummary> history = new ArrayList<>();
+
+    public LocalTrainer(RunConfig config, Dataset data) {
+        this.config = config;
+        EnergyModel m0 = config.initialModel(data.sampleShape());
+        this.driver = new RoundDriver(config, m0);
+        int p = config.devices();
+        shards = new Dataset[p];
+        states = new DeviceState[p];
+        for (int i = 0; i < p; i++) {
+            shards[i] = data.shard(i, p);
+            states[i] = DeviceRound.init(config, shards[i], m0.numParams(), i);
+        }
+    }
+
+    /** Runs {@code rounds} rounds and returns their summaries. */
+    public List<RoundSummary> run(int rounds) {
+        for (int r = 0; r < rounds; r++) {
+            int t = driver.round();
+            int[] active = RoundDriver.participants(config, t);
+            float[] theta = driver.theta();
+            DeltaAggregator agg = new DeltaAggregator();
+            for (int p = 0; p < shards.length; p++) {
+                DeviceResult res = DeviceRound.run(config, theta, shards[p], states[p], t, p, DeviceRound.isActive(active, p));
+                states[p] = res.state();
+                agg = agg.add(res);
+            }
+            history.add(driver.finish(agg));
+        }
+        return history;
+    }
+
+    public RoundDriver driver() {
+        return driver;
+    }
+
+    public DeviceState state(int p) {
+        return states[p];
+    }
+}

@@ -1,0 +1,90 @@
+package org.sparkebm.core.train;
+
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.util.Seeds;
+
+/**
+ * The server side of seed 001's Algorithm 1 (lines 21-25): choose D^t, average the Δ^p, update θ.
+ * Shared by the Spark job and {@link LocalTrainer}, so both take exactly the same driver steps.
+ */
+public final class RoundDriver {
+    private final RunConfig config;
+    private final INDArray theta;
+    private final Optimiser optimiser;
+    private int round;
+
+    /** Starts from the model's θ_0. */
+    public RoundDriver(RunConfig config, EnergyModel initial) {
+        this.config = config;
+        this.theta = initial.params().castTo(DataType.FLOAT).reshape(-1);
+        this.optimiser = config.optimiser().create(theta.length(), config.model().lrScale(initial));
+    }
+
+    /** The next round to run. */
+    public int round() {
+        return round;
+    }
+
+    /** θ as a new float array (what is broadcast). */
+    public float[] theta() {
+        return theta.dup().data().asFloat();
+    }
+
+    public Optimiser optimiser() {
+        return optimiser;
+    }
+
+    /** Restores θ, optimiser state and round (from a checkpoint). Arrays are read. */
+    public void restore(float[] theta, INDArray optimiserState, int round) {
+        this.theta.assign(Nd4j.createFromArray(theta));
+        optimiser.setState(optimiserState);
+        this.round = round;
+    }
+
+    /** D^t: all devices, or a seeded draw without replacement of max(1, round(fraction·P)), ascending. */
+    public static int[] participants(RunConfig config, int round) {
+        int p = config.devices();
+        if (config.deviceFraction() >= 1.0) {
+            int[] all = new int[p];
+            Arrays.setAll(all, i -> i);
+            return all;
+        }
+        int count = (int) Math.max(1, Math.round(config.deviceFraction() * p));
+        java.util.SplittableRandom rng = Seeds.random(config.seed(), Seeds.Purpose.DEVICE_SELECT, round, 0, 0);
+        return DeviceStep.chooseRows(p, count, rng);
+    }
+
+    /** Averages the devices' updates, takes the optimiser step and advances the round. */
+    public RoundSummary finish(DeltaAggregator agg) {
+        int d = (int) theta.length();
+        float[] mean = agg.mean(d);
+        double updNorm = DeviceStep.norm(mean);
+        optimiser.step(theta, Nd4j.createFromArray(mean), round);
+        List<DeviceMetrics> ms = agg.metrics();
+        double ep = 0;
+        double en = 0;
+        double loss = 0;
+        double gn = 0;
+        double secs = 0;
+        int reinit = 0;
+        for (DeviceMetrics m : ms) {
+            ep += m.energyPos();
+            en += m.energyNeg();
+            loss += m.loss();
+            gn += m.gradNorm();
+            secs = Math.max(secs, m.stepSeconds());
+            reinit += m.reinitialised();
+        }
+        int n = ms.size();
+        RoundSummary s = new RoundSummary(round, agg.deviceIds(), ep / n, en / n, loss / n, gn / n, updNorm,
+                agg.encodedBytes(), 4L * d * n, secs, reinit);
+        round++;
+        return s;
+    }
+}

@@ -1,0 +1,23 @@
+package org.sparkebm.core.train;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One round as the driver saw it: the row of {@code metrics.csv}.
+ *
+ * @param round            0-based round index
+ * @param devices          participating devices, ascending
+ * @param energyPos        mean over devices of the mean positive energy
+ * @param energyNeg        mean over devices of the mean negative energy
+ * @param loss             mean contrastive loss
+ * @param gradNorm         mean ||δ^p|| before compression
+ * @param updateNorm       ||mean Δ^p||, the aggregated gradient the optimiser received
+ * @param encodedBytes     Σ_p encoded bytes of Δ^p
+ * @param denseBytes       what dense fp32 Δ^p would have taken (4·d per device)
+ * @param deviceSeconds    the longest device step (the critical path)
+ * @param reinitialised    chains re-initialised, summed over devices
+ */
+public record RoundSummary(int round, List<Integer> devices, double energyPos, double energyNeg, double loss,
+                           double gradNorm, double updateNorm, long encodedBytes, long denseBytes,
+                           double deviceSeconds, int reinitialised) implements Serializable {}

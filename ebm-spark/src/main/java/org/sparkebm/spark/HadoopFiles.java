@@ -1,0 +1,68 @@
+package org.sparkebm.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Files on any Hadoop path ({@code file://}, {@code hdfs://}, or a plain local path), with atomic writes:
+ * content goes to a hidden temporary name in the same directory and is renamed into place, so a crash never
+ * leaves a partial file under the final name.
+ */
+public final class HadoopFiles {
+    private HadoopFiles() {}
+
+    /** The Hadoop path for a user-given location (plain paths are local files). */
+    public static Path path(String location) {
+        URI u = URI.create(location.replace(" ", "%20"));
+        if (u.getScheme() == null) {
+            return new Path(new java.io.File(location).getAbsoluteFile().toURI());
+        }
+        return new Path(location);
+    }
+
+    public static FileSystem fs(Path p) throws IOException {
+        return p.getFileSystem(new Configuration());
+    }
+
+    public static InputStream open(String location) throws IOException {
+        Path p = path(location);
+        return fs(p).open(p);
+    }
+
+    public static boolean exists(Path p) throws IOException {
+        return fs(p).exists(p);
+    }
+
+    /** Writes {@code content} to {@code target} atomically (temp file + rename); replaces an existing file. */
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
+        writeAtomically(target, out -> out.write(content));
+    }
+
+    /** Body writing into a stream. */
+    @FunctionalInterface
+    public interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Streams {@code body} to {@code target} atomically; replaces an existing file. */
+    public static void writeAtomically(Path target, Body body) throws IOException {
+        FileSystem fs = fs(target);
+        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+        try (OutputStream out = fs.create(tmp, false)) {
+            body.write(out);
+        }
+        if (fs.exists(target) && !fs.delete(target, false)) {
+            throw new IOException("cannot replace " + target);
+        }
+        if (!fs.rename(tmp, target)) {
+            fs.delete(tmp, false);
+            throw new IOException("cannot rename " + tmp + " to " + target);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.sparkebm.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.io.ModelFile;
+import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.model.GaussianMixtureEnergy;
+import org.sparkebm.core.train.RoundSummary;
+
+/**
+ * The files of a run directory, each written atomically: {@code manifest.json}, {@code metrics.csv},
+ * {@code summary.json}, {@code model.bin} and {@code samples.png}.
+ */
+public final class RunOutputs {
+    static final String CSV_HEADER = "round,devices,energy_pos,energy_neg,loss,grad_norm,update_norm,encoded_bytes,"
+            + "dense_bytes,spark_result_bytes,device_seconds,round_seconds,outside_seconds,reinitialised";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+
+    public RunOutputs(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path file(String name) {
+        return new Path(dir, name);
+    }
+
+    /** Resolved config, seed, versions and git revision. */
+    public void writeManifest(RunConfig cfg, String master, int[] sampleShape, long numParams) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", cfg.name());
+        m.put("seed", cfg.seed());
+        m.put("started", java.time.Instant.now().toString());
+        m.put("git_revision", gitRevision());
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("sparkebm", String.valueOf(RunOutputs.class.getPackage().getImplementationVersion()));
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        versions.put("nd4j", "1.0.0-M2.1");
+        m.put("versions", versions);
+        m.put("spark_master", master);
+        m.put("sample_shape", sampleShape);
+        m.put("num_params", numParams);
+        m.put("config", cfg.resolved());
+        HadoopFiles.writeAtomically(file("manifest.json"), JSON.writeValueAsBytes(m));
+    }
+
+    /** The git revision: {@code -Dsparkebm.gitRevision} (set by the submit scripts), else {@code unknown}. */
+    static String gitRevision() {
+        String g = System.getProperty("sparkebm.gitRevision");
+        return g == null || g.isBlank() ? "unknown" : g;
+    }
+
+    /** One CSV row per round. {@code sparkBytes[i]} and {@code roundSeconds[i]} align with history. */
+    public void writeMetrics(List<RoundSummary> history, long[] sparkBytes, double[] roundSeconds) throws IOException {
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        for (int i = 0; i < history.size(); i++) {
+            RoundSummary s = history.get(i);
+            double outside = Math.max(0, roundSeconds[i] - s.deviceSeconds());
+            sb.append(s.round()).append(',').append(s.devices().size()).append(',')
+                    .append(fmt(s.energyPos())).append(',').append(fmt(s.energyNeg())).append(',')
+                    .append(fmt(s.loss())).append(',').append(fmt(s.gradNorm())).append(',')
+                    .append(fmt(s.updateNorm())).append(',').append(s.encodedBytes()).append(',')
+                    .append(s.denseBytes()).append(',').append(sparkBytes[i]).append(',')
+                    .append(fmt(s.deviceSeconds())).append(',').append(fmt(roundSeconds[i])).append(',')
+                    .append(fmt(outside)).append(',').append(s.reinitialised()).append('\n');
+        }
+        HadoopFiles.writeAtomically(file("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.6g", v);
+    }
+
+    /** Final figures; for mixture energies the learned mode weights and means. */
+    public Map<String, Object> writeSummary(RunConfig cfg, List<RoundSummary> history, long[] sparkBytes,
+                                            double seconds, EnergyModel model, Dataset data) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", cfg.name());
+        m.put("rounds", history.size());
+        m.put("devices", cfg.devices());
+        List<Integer> perRound = new ArrayList<>();
+        long enc = 0;
+        long dense = 0;
+        long moved = 0;
+        for (int i = 0; i < history.size(); i++) {
+            perRound.add(history.get(i).devices().size());
+            enc += history.get(i).encodedBytes();
+            dense += history.get(i).denseBytes();
+            moved += Math.max(0, sparkBytes[i]);
+        }
+        m.put("participating_devices_per_round", perRound);
+        m.put("compressor", cfg.step().compressor().describe());
+        m.put("encoded_bytes_up", enc);
+        m.put("dense_fp32_bytes_up", dense);
+        m.put("compression_ratio", enc == 0 ? null : (double) dense / enc);
+        m.put("spark_result_bytes", moved);
+        m.put("seconds", seconds);
+        m.put("rounds_per_second", history.size() / seconds);
+        RoundSummary last = history.get(history.size() - 1);
+        Map<String, Object> fin = new LinkedHashMap<>();
+        fin.put("energy_pos", last.energyPos());
+        fin.put("energy_neg", last.energyNeg());
+        fin.put("loss", last.loss());
+        fin.put("grad_norm", last.gradNorm());
+        m.put("final", fin);
+        if (model instanceof GaussianMixtureEnergy g) {
+            m.put("mode_weights", g.modeWeights());
+            m.put("means", g.meanVectors());
+        } else if (model.inputDim() == 2 && cfg.data().source().equals("gmm")) {
+            m.put("mode_weights", gridModeWeights(model, data, cfg.data().means()));
+            m.put("mode_weights_method", "exp(-E) integrated on a 300x300 grid, each cell assigned to the nearest data.means point");
+            m.put("true_mode_weights", normalised(cfg.data().weights()));
+        }
+        HadoopFiles.writeAtomically(file("summary.json"), JSON.writeValueAsBytes(m));
+        return m;
+    }
+
+    static double[] gridModeWeights(EnergyModel m, Dataset data, double[][] means) {
+        int n = 300;
+        double[] b = Plots.bounds(data);
+        double[] p = Plots.gridDensity(m, b, n);
+        double[] w = new double[means.length];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double x = b[0] + (b[1] - b[0]) * (i + 0.5) / n;
+                double y = b[2] + (b[3] - b[2]) * (j + 0.5) / n;
+                int best = 0;
+                double bd = Double.MAX_VALUE;
+                for (int k = 0; k < means.length; k++) {
+                    double dd = (x - means[k][0]) * (x - means[k][0]) + (y - means[k][1]) * (y - means[k][1]);
+                    if (dd < bd) {
+                        bd = dd;
+                        best = k;
+                    }
+                }
+                w[best] += p[i * n + j];
+            }
+        }
+        return w;
+    }
+
+    private static double[] normalised(double[] w) {
+        double s = java.util.Arrays.stream(w).sum();
+        return java.util.Arrays.stream(w).map(v -> v / s).toArray();
+    }
+
+    public void writeModel(RunConfig cfg, int[] sampleShape, float[] theta) throws IOException {
+        HadoopFiles.writeAtomically(file("model.bin"), out -> ModelFile.write(out, cfg, sampleShape, theta));
+    }
+
+    public void writePng(String name, byte[] png) throws IOException {
+        HadoopFiles.writeAtomically(file(name), png);
+    }
+}

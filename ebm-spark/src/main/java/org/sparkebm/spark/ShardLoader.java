@@ -1,0 +1,61 @@
+package org.sparkebm.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.DataException;
+import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.IdxReader;
+
+/**
+ * Loads data: the whole set on the driver for validation (before Spark work starts), or one device's shard on
+ * an executor. Synthetic data is regenerated from the seed on each executor; IDX files are read through
+ * Hadoop's FileSystem, so {@code file://} and {@code hdfs://} both work.
+ */
+public final class ShardLoader {
+    private ShardLoader() {}
+
+    /** The full data set, validated (finite values, sizes, labels). */
+    public static Dataset loadAll(RunConfig cfg) {
+        RunConfig.DataSpec d = cfg.data();
+        Dataset all;
+        if (d.synthetic()) {
+            all = d.generate(cfg.seed());
+        } else {
+            IdxReader.Images img;
+            try (InputStream in = HadoopFiles.open(d.path())) {
+                img = IdxReader.readImages(in, d.path(), d.classes() == null ? d.limit() : 0);
+            } catch (IOException e) {
+                throw new DataException(d.path() + ": cannot open data file (" + e.getMessage() + ")", e);
+            }
+            int[] labels = null;
+            if (d.labels() != null) {
+                try (InputStream in = HadoopFiles.open(d.labels())) {
+                    labels = IdxReader.readLabels(in, d.labels(), 0);
+                } catch (IOException e) {
+                    throw new DataException(d.labels() + ": cannot open label file (" + e.getMessage() + ")", e);
+                }
+            }
+            all = IdxReader.toDataset(img, labels, d.path(), 28, 28, d.classes(), d.classCounts());
+            if (d.classes() != null && d.limit() > 0 && all.rows() > d.limit()) {
+                all = firstRows(all, d.limit());
+            }
+        }
+        String src = d.synthetic() ? "data.source=" + d.source() : d.path();
+        if (all.rows() < cfg.devices()) {
+            throw new DataException(src + ": " + all.rows() + " rows cannot feed " + cfg.devices() + " devices (devices.count)");
+        }
+        return all.requireFinite(src);
+    }
+
+    private static Dataset firstRows(Dataset d, int n) {
+        float[] v = java.util.Arrays.copyOf(d.values(), n * d.dim());
+        int[] l = d.labels() == null ? null : java.util.Arrays.copyOf(d.labels(), n);
+        return new Dataset(v, n, d.sampleShape(), l);
+    }
+
+    /** Device p's shard (on the executor). */
+    public static Dataset shard(RunConfig cfg, int p) {
+        return loadAll(cfg).shard(p, cfg.devices());
+    }
+}

@@ -1,0 +1,208 @@
+package org.sparkebm.spark;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction2;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.train.DeltaAggregator;
+import org.sparkebm.core.train.DeviceRound;
+import org.sparkebm.core.train.DeviceResult;
+import org.sparkebm.core.train.DeviceState;
+import org.sparkebm.core.train.RoundDriver;
+import org.sparkebm.core.train.RoundSummary;
+
+/**
+ * The distributed training loop. Each partition is a device; its data shard lives in a cached RDD and its
+ * chain state in an RDD rebuilt every round from the previous one ({@code zipPartitions}), so a lost or retried
+ * task recomputes exactly the same state from lineage (device steps are deterministic functions of their seeds).
+ * The state RDD is checkpointed every {@code spark.checkpointEvery} rounds to cut the lineage; θ broadcasts that
+ * lineage may still need are kept until then and destroyed after.
+ */
+public final class SparkTrainer {
+    private final JavaSparkContext sc;
+    private final RunConfig cfg;
+    private final RoundDriver driver;
+    private final long numParams;
+    private final JavaRDD<Dataset> data;
+    private JavaRDD<DeviceState> states;
+    private JavaRDD<DeviceResult> lastResults;
+    private final Deque<Broadcast<float[]>> liveBroadcasts = new ArrayDeque<>();
+    private final List<RoundSummary> history = new ArrayList<>();
+
+    public SparkTrainer(JavaSparkContext sc, RunConfig cfg, int[] sampleShape, String checkpointDir) {
+        this.sc = sc;
+        this.cfg = cfg;
+        EnergyModel m0 = cfg.initialModel(sampleShape);
+        this.numParams = m0.numParams();
+        this.driver = new RoundDriver(cfg, m0);
+        if (checkpointDir != null) {
+            sc.setCheckpointDir(checkpointDir);
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (int p = 0; p < cfg.devices(); p++) {
+            ids.add(p);
+        }
+        sc.setJobDescription("load data shards");
+        data = sc.parallelize(ids, cfg.devices()).map(new LoadShard(cfg)).persist(StorageLevel.MEMORY_AND_DISK());
+        states = data.map(new InitState(cfg, numParams)).persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    public RoundDriver driver() {
+        return driver;
+    }
+
+    public List<RoundSummary> history() {
+        return history;
+    }
+
+    /** Runs {@code rounds} more rounds, calling {@code onRound} after each. */
+    public void run(int rounds, Consumer<RoundSummary> onRound) {
+        for (int i = 0; i < rounds; i++) {
+            int t = driver.round();
+            int[] active = RoundDriver.participants(cfg, t);
+            Broadcast<float[]> theta = sc.broadcast(driver.theta());
+            liveBroadcasts.add(theta);
+            sc.setJobGroup("round-" + t, "round " + t + ": device step + treeAggregate", false);
+            JavaRDD<DeviceResult> results = data.zipPartitions(states, new Step(cfg, theta, t, active))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            DeltaAggregator agg = results.treeAggregate(new DeltaAggregator(), new Add(), new Merge(), cfg.treeDepth());
+            RoundSummary s = driver.finish(agg);
+            JavaRDD<DeviceState> next = results.map(new StateOf()).persist(StorageLevel.MEMORY_AND_DISK());
+            boolean checkpoint = (t + 1) % cfg.checkpointEvery() == 0;
+            if (checkpoint) {
+                sc.setJobDescription("round " + t + ": checkpoint device state");
+                next.checkpoint();
+                next.count();
+            }
+            if (lastResults != null) {
+                lastResults.unpersist(false);
+            }
+            states.unpersist(false);
+            states = next;
+            lastResults = results;
+            if (checkpoint) {
+                // the lineage now starts at the checkpoint: older θ broadcasts are no longer needed
+                while (liveBroadcasts.size() > 0) {
+                    liveBroadcasts.poll().destroy();
+                }
+            }
+            history.add(s);
+            onRound.accept(s);
+        }
+        sc.clearJobGroup();
+    }
+
+    /** The final device states collected to the driver (for sample PNGs; chains are model samples, not data). */
+    public List<DeviceState> collectStates() {
+        sc.setJobDescription("collect chains");
+        return states.collect();
+    }
+
+    /** Releases cached RDDs and broadcasts. */
+    public void close() {
+        data.unpersist(false);
+        states.unpersist(false);
+        if (lastResults != null) {
+            lastResults.unpersist(false);
+        }
+        liveBroadcasts.forEach(Broadcast::destroy);
+        liveBroadcasts.clear();
+    }
+
+    // ---- Spark functions: static classes capturing only what they need ----
+
+    static final class LoadShard implements Function<Integer, Dataset> {
+        private static final long serialVersionUID = 1L;
+        private final RunConfig cfg;
+
+        LoadShard(RunConfig cfg) {
+            this.cfg = cfg;
+        }
+
+        @Override
+        public Dataset call(Integer p) {
+            return ShardLoader.shard(cfg, p);
+        }
+    }
+
+    static final class InitState implements Function<Dataset, DeviceState> {
+        private static final long serialVersionUID = 1L;
+        private final RunConfig cfg;
+        private final long numParams;
+
+        InitState(RunConfig cfg, long numParams) {
+            this.cfg = cfg;
+            this.numParams = numParams;
+        }
+
+        @Override
+        public DeviceState call(Dataset shard) {
+            return DeviceRound.init(cfg, shard, numParams, TaskContext.getPartitionId());
+        }
+    }
+
+    static final class Step implements FlatMapFunction2<Iterator<Dataset>, Iterator<DeviceState>, DeviceResult> {
+        private static final long serialVersionUID = 1L;
+        private final RunConfig cfg;
+        private final Broadcast<float[]> theta;
+        private final int round;
+        private final int[] active;
+
+        Step(RunConfig cfg, Broadcast<float[]> theta, int round, int[] active) {
+            this.cfg = cfg;
+            this.theta = theta;
+            this.round = round;
+            this.active = active;
+        }
+
+        @Override
+        public Iterator<DeviceResult> call(Iterator<Dataset> shards, Iterator<DeviceState> states) {
+            int p = TaskContext.getPartitionId();
+            Dataset shard = shards.next();
+            DeviceState state = states.next();
+            return Collections.singletonList(DeviceRound.run(cfg, theta.value(), shard, state, round, p,
+                    DeviceRound.isActive(active, p))).iterator();
+        }
+    }
+
+    static final class Add implements Function2<DeltaAggregator, DeviceResult, DeltaAggregator> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public DeltaAggregator call(DeltaAggregator agg, DeviceResult r) {
+            return agg.add(r);
+        }
+    }
+
+    static final class Merge implements Function2<DeltaAggregator, DeltaAggregator, DeltaAggregator> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public DeltaAggregator call(DeltaAggregator a, DeltaAggregator b) {
+            return a.merge(b);
+        }
+    }
+
+    static final class StateOf implements Function<DeviceResult, DeviceState> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public DeviceState call(DeviceResult r) {
+            return r.state();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+# Shared by the submit scripts: Java 17 flags for Spark's JVMs and the project's build outputs.
+# Sourced, not executed. All meaning lives in Java; these scripts only assemble flags.
+SPARKEBM_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Spark's own module flags (org.apache.spark.launcher.JavaModuleOptions); needed by Spark's driver on Java 17.
+SPARK_JAVA17_FLAGS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+# OpenMP spin-waiting makes small ND4J ops 5-20x slower on few cores; Spark already runs one task per core.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+SPARKEBM_GIT="$(git -C "$SPARKEBM_HOME" rev-parse HEAD 2>/dev/null || echo unknown)"
+
+# Builds the modules (skipping tests) when the job's classes or classpath are missing or older than the sources.
+sparkebm_build_if_needed() {
+  local cp="$SPARKEBM_HOME/ebm-spark/target/classpath.txt"
+  local stamp="$SPARKEBM_HOME/ebm-spark/target/classes/org/sparkebm/spark/TrainJob.class"
+  if [ ! -f "$cp" ] || [ ! -f "$stamp" ] || [ -n "$(find "$SPARKEBM_HOME/ebm-core/src/main" "$SPARKEBM_HOME/ebm-spark/src/main" "$SPARKEBM_HOME/pom.xml" -newer "$stamp" -print -quit)" ]; then
+    echo "sparkebm: building (mvn install -DskipTests) ..." >&2
+    (cd "$SPARKEBM_HOME" && mvn -q -B install -DskipTests) || return 1
+    (cd "$SPARKEBM_HOME/ebm-spark" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) || return 1
+  fi
+}

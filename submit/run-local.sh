@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs a config on Spark in local mode from a fresh checkout, building what it needs first.
+#   submit/run-local.sh [conf/quickstart.properties] [key=value ...]
+# The master is local[*] unless the config or an override sets spark.master (e.g. spark.master=local[2]).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+conf="${1:-$SPARKEBM_HOME/conf/quickstart.properties}"
+[ $# -gt 0 ] && shift
+sparkebm_build_if_needed
+cp="$SPARKEBM_HOME/ebm-spark/target/classes:$(cat "$SPARKEBM_HOME/ebm-spark/target/classpath.txt")"
+exec java ${SPARKEBM_JAVA_OPTS:--Xmx6g} $SPARK_JAVA17_FLAGS -Dsparkebm.gitRevision="$SPARKEBM_GIT" \
+  -Dlog4j2.level=warn -cp "$cp" org.sparkebm.spark.TrainJob "$conf" "$@"
