@@ -194,17 +194,20 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         LangevinSampler sampler = (samplerType.equals("ula") ? LangevinSampler.ula(h) : LangevinSampler.sgld(h, noise))
                 .withGradClip(s.doubleIn(Keys.SAMPLER_GRAD_CLIP, 0, false, Double.POSITIVE_INFINITY, true))
                 .withClamp(clampMin, clampMax);
+        // every key is range-checked whether or not this run uses it: a typo'd value never waits silently
         String sc = s.choice(Keys.SAMPLER_COMPRESS, "none", "topk", "blocksign");
+        double sDensity = s.doubleIn(Keys.SAMPLER_COMPRESS_DENSITY, 0, true, 1, false);
+        int sBlock = s.intAtLeast(Keys.SAMPLER_COMPRESS_BLOCK, 1);
         if (!sc.equals("none")) {
-            sampler = sampler.withCompressor(sc.equals("topk")
-                    ? TopK.ofDensity(s.doubleIn(Keys.SAMPLER_COMPRESS_DENSITY, 0, true, 1, false))
-                    : new BlockSign(s.intAtLeast(Keys.SAMPLER_COMPRESS_BLOCK, 1)));
+            sampler = sampler.withCompressor(sc.equals("topk") ? TopK.ofDensity(sDensity) : new BlockSign(sBlock));
         }
         String ct = s.choice(Keys.COMPRESS_TYPE, "none", "topk", "blocksign");
+        int k = s.intAtLeast(Keys.COMPRESS_K, 0);
+        double density = s.doubleIn(Keys.COMPRESS_DENSITY, 0, true, 1, false);
+        int block = s.intAtLeast(Keys.COMPRESS_BLOCK, 1);
         Compressor compressor = switch (ct) {
-            case "topk" -> s.intAtLeast(Keys.COMPRESS_K, 0) > 0 ? TopK.ofCount(s.intAtLeast(Keys.COMPRESS_K, 1))
-                    : TopK.ofDensity(s.doubleIn(Keys.COMPRESS_DENSITY, 0, true, 1, false));
-            case "blocksign" -> new BlockSign(s.intAtLeast(Keys.COMPRESS_BLOCK, 1));
+            case "topk" -> k > 0 ? TopK.ofCount(k) : TopK.ofDensity(density);
+            case "blocksign" -> new BlockSign(block);
             default -> new Identity();
         };
         boolean ef = s.bool(Keys.COMPRESS_ERROR_FEEDBACK) && !ct.equals("none");

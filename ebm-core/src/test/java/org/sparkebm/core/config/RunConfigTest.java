@@ -1,0 +1,87 @@
+package org.sparkebm.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RunConfigTest {
+    static final Path CONF = Path.of("..", "conf");
+
+    static Stream<Path> confFiles() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(CONF)) {
+            files = s.filter(p -> p.toString().endsWith(".properties")).sorted().toList();
+        }
+        assertTrue(files.size() >= 4, "conf/ should hold at least quickstart, gmm50, fmnist-conv, fmnist-mlp");
+        return files.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("confFiles")
+    void everyConfFileParsesAndRoundTrips(Path file) {
+        RunConfig c = RunConfig.load(file, List.of());
+        RunConfig again = RunConfig.fromMap(c.resolved(), "resolved");
+        assertEquals(c.resolved(), again.resolved());
+        if (c.data().synthetic()) {
+            assertEquals(c.model().create(c.data().syntheticShape(), org.nd4j.linalg.api.buffer.DataType.FLOAT).inputDim(),
+                    c.data().generate(c.seed()).dim());
+        }
+    }
+
+    @Test
+    void w2ConfigBuildsTheW2Net() {
+        RunConfig c = RunConfig.load(CONF.resolve("fmnist-conv.properties"), List.of());
+        assertEquals(101_889, c.initialModel(new int[] {1, 28, 28}).numParams());
+    }
+
+    @Test
+    void overridesWinAndAreValidated() {
+        RunConfig c = RunConfig.load(CONF.resolve("quickstart.properties"), List.of("sampler.steps=3", "run.seed=99"));
+        assertEquals(3, c.step().steps());
+        assertEquals(99, c.seed());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RunConfig.load(CONF.resolve("quickstart.properties"), List.of("chains.reinit=1.5")));
+        assertTrue(e.getMessage().contains("command line: chains.reinit") && e.getMessage().contains("[0.0, 1.0]"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeysAreErrorsWithASuggestion() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RunConfig.load(CONF.resolve("quickstart.properties"), List.of("optimiser.lr=1")));
+        assertTrue(e.getMessage().contains("unknown key 'optimiser.lr'") && e.getMessage().contains("optimizer.lr"), e.getMessage());
+        assertThrows(ConfigException.class, () -> RunConfig.load(CONF.resolve("quickstart.properties"), List.of("noequals")));
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        for (String bad : List.of("sampler.steps=-1", "compress.block=0", "compress.type=zip", "optimizer.lr=0",
+                "devices.count=0", "run.rounds=abc", "model.hidden=4,-1", "sampler.clampMin=2", "run.name=a/b",
+                "model.conv.layers=3:3", "devices.fraction=0")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> RunConfig.load(CONF.resolve("quickstart.properties"), List.of(bad)), bad);
+            String key = bad.substring(0, bad.indexOf('='));
+            assertTrue(e.getMessage().contains(key) || e.getMessage().contains("sampler.clampMax"), bad + " → " + e.getMessage());
+        }
+    }
+
+    @Test
+    void missingRequiredKeyIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfig.load(null, List.of("run.seed=1")));
+        assertTrue(e.getMessage().contains("run.name"), e.getMessage());
+    }
+
+    @Test
+    void idxWithoutPathIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfig.load(null, List.of("run.name=x", "data.source=idx")));
+        assertTrue(e.getMessage().contains("data.path"), e.getMessage());
+    }
+}
