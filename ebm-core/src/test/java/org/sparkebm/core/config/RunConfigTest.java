@@ -64,7 +64,7 @@ class RunConfigTest {
     @Test
     void badValuesNameTheKey() {
         for (String bad : List.of("sampler.steps=-1", "compress.block=0", "compress.type=zip", "optimizer.lr=0",
-                "devices.count=0", "run.rounds=abc", "model.hidden=4,-1", "sampler.clampMin=2", "run.name=a/b",
+                "devices.count=0", "run.rounds=abc", "model.hidden=4,-1", "sampler.clampMax=-inf", "run.name=a/b",
                 "model.conv.layers=3:3", "devices.fraction=0")) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> RunConfig.load(CONF.resolve("quickstart.properties"), List.of(bad)), bad);
