@@ -54,6 +54,8 @@ public final class GaussianInit implements ChainInitializer {
         float[] factor;
         if (cov == Covariance.FULL) {
             INDArray s = x.transpose().mmul(x).divi(n - 1);
+            // gemm leaves Xᵀ X a few ulps from symmetric; libnd4j's cholesky validates symmetry exactly
+            s = s.add(s.transpose()).muli(0.5);
             s.addi(Nd4j.eye(d).castTo(DataType.DOUBLE).muli(ridge));
             INDArray l = Nd4j.linalg().cholesky(s);
             factor = l.castTo(DataType.FLOAT).dup('c').data().asFloat();

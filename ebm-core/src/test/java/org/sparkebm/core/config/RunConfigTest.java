@@ -84,4 +84,11 @@ class RunConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> RunConfig.load(null, List.of("run.name=x", "data.source=idx")));
         assertTrue(e.getMessage().contains("data.path"), e.getMessage());
     }
+
+    @Test
+    void docsConfigMdIsGeneratedFromTheKeys() throws IOException {
+        String onDisk = Files.readString(Path.of("..", "docs", "config.md"));
+        assertEquals(ConfigDocs.markdown(), onDisk,
+                "docs/config.md is stale: regenerate with ConfigDocs (see README, 'Configuration')");
+    }
 }
