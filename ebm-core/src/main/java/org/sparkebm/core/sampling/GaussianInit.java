@@ -57,8 +57,16 @@ public final class GaussianInit implements ChainInitializer {
             // gemm leaves Xᵀ X a few ulps from symmetric; libnd4j's cholesky validates symmetry exactly
             s = s.add(s.transpose()).muli(0.5);
             s.addi(Nd4j.eye(d).castTo(DataType.DOUBLE).muli(ridge));
-            INDArray l = Nd4j.linalg().cholesky(s);
-            factor = l.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            // LAPACK potrf through ND4J (libnd4j's own cholesky op rejected the 784x784 Fashion-MNIST covariance);
+            // only the lower triangle of the result is read.
+            INDArray a = s.dup('f');
+            Nd4j.getBlasWrapper().lapack().potrf(a, true);
+            factor = new float[d * d];
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j <= i; j++) {
+                    factor[i * d + j] = (float) a.getDouble(i, j);
+                }
+            }
         } else {
             INDArray var = x.mul(x).sum(0).divi(n - 1).addi(ridge);
             factor = org.nd4j.linalg.ops.transforms.Transforms.sqrt(var, false).castTo(DataType.FLOAT).data().asFloat();
