@@ -19,8 +19,16 @@ if [ ! -f "$jar" ]; then
   echo "sparkebm: building the application jar (mvn -Pdist package) ..." >&2
   (cd "$SPARKEBM_HOME" && mvn -q -B -Pdist package -DskipTests)
 fi
-submit="${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit"
-exec "$submit" "${submit_args[@]}" \
+if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+  submit=("$SPARK_HOME/bin/spark-submit")
+elif [ -n "${SPARK_HOME:-}" ] && [ -d "$SPARK_HOME/jars" ]; then
+  # A SPARK_HOME made of Maven jars only (submit/spark-home, built by mvn -Pslow): run SparkSubmit directly.
+  export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.12}"
+  submit=(java $SPARK_JAVA17_FLAGS -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit)
+else
+  submit=(spark-submit)
+fi
+exec "${submit[@]}" "${submit_args[@]}" \
   --class org.sparkebm.spark.TrainJob \
   --conf "spark.driver.extraJavaOptions=$SPARK_JAVA17_FLAGS -Dsparkebm.gitRevision=$SPARKEBM_GIT" \
   --conf "spark.executor.extraJavaOptions=$SPARK_JAVA17_FLAGS" \

@@ -88,9 +88,11 @@ public final class RunOutputs {
 
     /** Final figures; for mixture energies the learned mode weights and means. */
     public Map<String, Object> writeSummary(RunConfig cfg, List<RoundSummary> history, long[] sparkBytes,
-                                            double seconds, EnergyModel model, Dataset data) throws IOException {
+                                            double seconds, EnergyModel model, Dataset data, int executors)
+            throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run", cfg.name());
+        m.put("executors", executors);
         m.put("rounds", history.size());
         m.put("devices", cfg.devices());
         List<Integer> perRound = new ArrayList<>();

@@ -145,7 +145,8 @@ public final class TrainJob {
             outputs.writeMetrics(history, sparkBytes, roundSeconds);
             outputs.writeModel(cfg, shape, theta);
             writeSamples(cfg, outputs, model, states, data);
-            Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data);
+            Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data,
+                    executorCount(sc));
             System.out.printf(Locale.ROOT, "sparkebm: done in %.1f s (%.2f rounds/s); bytes up %s encoded vs %s dense fp32%s%n",
                     seconds, cfg.rounds() / seconds, human((long) summary.get("encoded_bytes_up")),
                     human((long) summary.get("dense_fp32_bytes_up")),
@@ -155,6 +156,12 @@ public final class TrainJob {
             trainer.close();
             spark.stop();
         }
+    }
+
+    /** Executors that ran the job (the driver is not counted, except in local mode where it is the executor). */
+    static int executorCount(JavaSparkContext sc) {
+        int n = sc.sc().statusTracker().getExecutorInfos().length;
+        return sc.isLocal() ? n : n - 1;
     }
 
     private static void checkFinite(RoundSummary s) {
