@@ -22,7 +22,8 @@ import org.sparkebm.core.train.RoundSummary;
  */
 public final class RunOutputs {
     static final String CSV_HEADER = "round,devices,energy_pos,energy_neg,loss,grad_norm,update_norm,encoded_bytes,"
-            + "dense_bytes,spark_result_bytes,device_seconds,round_seconds,outside_seconds,reinitialised";
+            + "dense_bytes,spark_result_bytes,device_seconds,round_seconds,outside_seconds,reinitialised,ess,log_z,"
+            + "cross_entropy,resample_next,mode_weights";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -77,9 +78,22 @@ public final class RunOutputs {
                     .append(fmt(s.updateNorm())).append(',').append(s.encodedBytes()).append(',')
                     .append(s.denseBytes()).append(',').append(sparkBytes[i]).append(',')
                     .append(fmt(s.deviceSeconds())).append(',').append(fmt(roundSeconds[i])).append(',')
-                    .append(fmt(outside)).append(',').append(s.reinitialised()).append('\n');
+                    .append(fmt(outside)).append(',').append(s.reinitialised()).append(',')
+                    .append(fmt(s.ess())).append(',').append(fmt(s.logZ())).append(',').append(fmt(s.crossEntropy()))
+                    .append(',').append(s.resampleNext()).append(',').append(joinWeights(s.modeWeights())).append('\n');
         }
         HadoopFiles.writeAtomically(file("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String joinWeights(double[] w) {
+        if (w == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < w.length; k++) {
+            b.append(k == 0 ? "" : ";").append(fmt(w[k]));
+        }
+        return b.toString();
     }
 
     private static String fmt(double v) {
@@ -119,7 +133,15 @@ public final class RunOutputs {
         fin.put("energy_neg", last.energyNeg());
         fin.put("loss", last.loss());
         fin.put("grad_norm", last.gradNorm());
+        if (cfg.method().equals("jarzynski")) {
+            fin.put("ess", last.ess());
+            fin.put("log_z", last.logZ());
+            fin.put("cross_entropy", last.crossEntropy());
+            long resamplings = history.stream().filter(RoundSummary::resampleNext).count();
+            m.put("resamplings", resamplings);
+        }
         m.put("final", fin);
+        m.put("method", cfg.method());
         if (model instanceof GaussianMixtureEnergy g) {
             m.put("mode_weights", g.modeWeights());
             m.put("means", g.meanVectors());

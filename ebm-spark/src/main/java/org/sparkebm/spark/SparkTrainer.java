@@ -77,7 +77,7 @@ public final class SparkTrainer {
             Broadcast<float[]> theta = sc.broadcast(driver.theta());
             liveBroadcasts.add(theta);
             sc.setJobGroup("round-" + t, "round " + t + ": device step + treeAggregate", false);
-            JavaRDD<DeviceResult> results = data.zipPartitions(states, new Step(cfg, theta, t, active))
+            JavaRDD<DeviceResult> results = data.zipPartitions(states, new Step(cfg, theta, t, active, driver.resampleNext()))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             DeltaAggregator agg = results.treeAggregate(new DeltaAggregator(), new Add(), new Merge(), cfg.treeDepth());
             RoundSummary s = driver.finish(agg);
@@ -161,12 +161,14 @@ public final class SparkTrainer {
         private final Broadcast<float[]> theta;
         private final int round;
         private final int[] active;
+        private final boolean resample;
 
-        Step(RunConfig cfg, Broadcast<float[]> theta, int round, int[] active) {
+        Step(RunConfig cfg, Broadcast<float[]> theta, int round, int[] active, boolean resample) {
             this.cfg = cfg;
             this.theta = theta;
             this.round = round;
             this.active = active;
+            this.resample = resample;
         }
 
         @Override
@@ -175,7 +177,7 @@ public final class SparkTrainer {
             Dataset shard = shards.next();
             DeviceState state = states.next();
             return Collections.singletonList(DeviceRound.run(cfg, theta.value(), shard, state, round, p,
-                    DeviceRound.isActive(active, p))).iterator();
+                    DeviceRound.isActive(active, p), resample)).iterator();
         }
     }
 

@@ -17,6 +17,7 @@ import org.sparkebm.core.data.DataException;
 import org.sparkebm.core.data.Dataset;
 import org.sparkebm.core.model.EnergyModel;
 import org.sparkebm.core.train.DeviceState;
+import org.sparkebm.core.train.LocalTrainer;
 import org.sparkebm.core.train.RoundSummary;
 
 /**
@@ -99,6 +100,17 @@ public final class TrainJob {
     }
 
     static void train(RunConfig cfg, Dataset data, RunOutputs outputs) throws IOException {
+        int[] shape = data.sampleShape();
+        EnergyModel model = cfg.model().create(shape, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        if (cfg.engine().equals("local")) {
+            LocalTrainer trainer = new LocalTrainer(cfg, data);
+            outputs.writeManifest(cfg, "local engine (no Spark)", shape, model.numParams());
+            System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices folded locally, %d params)%n", cfg.name(),
+                    outputs.dir(), cfg.devices(), model.numParams());
+            train(cfg, data, outputs, model, trainer::run, trainer.driver(), trainer::history, trainer::states,
+                    null, 1);
+            return;
+        }
         SparkConf conf = new SparkConf().setAppName("SparkEBM " + cfg.name())
                 .setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
@@ -109,53 +121,66 @@ public final class TrainJob {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ResultSizeListener sizes = new ResultSizeListener();
         sc.sc().addSparkListener(sizes);
-        int[] shape = data.sampleShape();
         SparkTrainer trainer = new SparkTrainer(sc, cfg, shape, outputs.file("spark-checkpoints").toString());
-        EnergyModel model = cfg.model().create(shape, org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        outputs.writeManifest(cfg, sc.master(), shape, model.numParams());
-        System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices, %d params, master %s)%n", cfg.name(),
-                outputs.dir(), cfg.devices(), model.numParams(), sc.master());
-        double[] roundSeconds = new double[cfg.rounds()];
-        long start = System.nanoTime();
-        long[] last = {start};
         try {
-            trainer.run(cfg.rounds(), s -> {
-                long now = System.nanoTime();
-                roundSeconds[s.round()] = (now - last[0]) / 1e9;
-                last[0] = now;
-                checkFinite(s);
-                if ((s.round() + 1) % cfg.logEvery() == 0 || s.round() == cfg.rounds() - 1) {
-                    progress(cfg, s, (now - start) / 1e9);
-                }
-            });
-            double seconds = (System.nanoTime() - start) / 1e9;
-            float[] theta = trainer.driver().theta();
-            for (float f : theta) {
-                if (!Float.isFinite(f)) {
-                    throw new DivergedException("θ has non-finite entries after " + cfg.rounds() + " rounds");
-                }
-            }
-            model.setParams(Nd4j.createFromArray(theta));
-            List<DeviceState> states = trainer.collectStates();
-            List<RoundSummary> history = trainer.history();
-            long[] sparkBytes = new long[history.size()];
-            for (int i = 0; i < sparkBytes.length; i++) {
-                sparkBytes[i] = sizes.bytes(i);
-            }
-            outputs.writeMetrics(history, sparkBytes, roundSeconds);
-            outputs.writeModel(cfg, shape, theta);
-            writeSamples(cfg, outputs, model, states, data);
-            Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data,
-                    executorCount(sc));
-            System.out.printf(Locale.ROOT, "sparkebm: done in %.1f s (%.2f rounds/s); bytes up %s encoded vs %s dense fp32%s%n",
-                    seconds, cfg.rounds() / seconds, human((long) summary.get("encoded_bytes_up")),
-                    human((long) summary.get("dense_fp32_bytes_up")),
-                    summary.containsKey("mode_weights") ? "; mode weights " + Arrays.toString((double[]) summary.get("mode_weights")) : "");
-            System.out.println("sparkebm: results in " + outputs.dir() + " (summary.json, metrics.csv, samples.png, model.bin, manifest.json)");
+            outputs.writeManifest(cfg, sc.master(), shape, model.numParams());
+            System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices, %d params, master %s)%n", cfg.name(),
+                    outputs.dir(), cfg.devices(), model.numParams(), sc.master());
+            train(cfg, data, outputs, model, trainer::run, trainer.driver(), trainer::history, trainer::collectStates,
+                    sizes, executorCount(sc));
         } finally {
             trainer.close();
             spark.stop();
         }
+    }
+
+    /** Runs rounds on either engine. */
+    @FunctionalInterface
+    interface Rounds {
+        void run(int rounds, java.util.function.Consumer<RoundSummary> onRound);
+    }
+
+    private static void train(RunConfig cfg, Dataset data, RunOutputs outputs, EnergyModel model, Rounds rounds,
+                              org.sparkebm.core.train.RoundDriver driver,
+                              java.util.function.Supplier<List<RoundSummary>> historyOf,
+                              java.util.function.Supplier<List<DeviceState>> statesOf, ResultSizeListener sizes,
+                              int executors) throws IOException {
+        int[] shape = data.sampleShape();
+        double[] roundSeconds = new double[cfg.rounds()];
+        long start = System.nanoTime();
+        long[] last = {start};
+        rounds.run(cfg.rounds(), s -> {
+            long now = System.nanoTime();
+            roundSeconds[s.round()] = (now - last[0]) / 1e9;
+            last[0] = now;
+            checkFinite(s);
+            if ((s.round() + 1) % cfg.logEvery() == 0 || s.round() == cfg.rounds() - 1) {
+                progress(cfg, s, (now - start) / 1e9);
+            }
+        });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        float[] theta = driver.theta();
+        for (float f : theta) {
+            if (!Float.isFinite(f)) {
+                throw new DivergedException("θ has non-finite entries after " + cfg.rounds() + " rounds");
+            }
+        }
+        model.setParams(Nd4j.createFromArray(theta));
+        List<DeviceState> states = statesOf.get();
+        List<RoundSummary> history = historyOf.get();
+        long[] sparkBytes = new long[history.size()];
+        for (int i = 0; i < sparkBytes.length; i++) {
+            sparkBytes[i] = sizes == null ? -1 : sizes.bytes(i);
+        }
+        outputs.writeMetrics(history, sparkBytes, roundSeconds);
+        outputs.writeModel(cfg, shape, theta);
+        writeSamples(cfg, outputs, model, states, data);
+        Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data, executors);
+        System.out.printf(Locale.ROOT, "sparkebm: done in %.1f s (%.2f rounds/s); bytes up %s encoded vs %s dense fp32%s%n",
+                seconds, cfg.rounds() / seconds, human((long) summary.get("encoded_bytes_up")),
+                human((long) summary.get("dense_fp32_bytes_up")),
+                summary.containsKey("mode_weights") ? "; mode weights " + Arrays.toString((double[]) summary.get("mode_weights")) : "");
+        System.out.println("sparkebm: results in " + outputs.dir() + " (summary.json, metrics.csv, samples.png, model.bin, manifest.json)");
     }
 
     /** Executors that ran the job (the driver is not counted, except in local mode where it is the executor). */
@@ -177,9 +202,17 @@ public final class TrainJob {
         int done = s.round() + 1;
         double rate = done / elapsed;
         double eta = (cfg.rounds() - done) / rate;
-        System.out.printf(Locale.ROOT, "[round %d/%d] %.2f rounds/s, ETA %s | E+ %.4f E- %.4f loss %.4f |g| %.4f | up %s/round (dense %s) | devices %d/%d%n",
+        String extra = "";
+        if (!Double.isNaN(s.ess())) {
+            extra += String.format(Locale.ROOT, " | ESS %.0f log Z %.3f CE %.4f", s.ess(), s.logZ(), s.crossEntropy());
+        }
+        if (s.modeWeights() != null) {
+            extra += " | weights " + Arrays.toString(Arrays.stream(s.modeWeights())
+                    .mapToObj(w -> String.format(Locale.ROOT, "%.4f", w)).toArray());
+        }
+        System.out.printf(Locale.ROOT, "[round %d/%d] %.2f rounds/s, ETA %s | E+ %.4f E- %.4f loss %.4f |g| %.4f | up %s/round (dense %s) | devices %d/%d%s%n",
                 done, cfg.rounds(), rate, duration(eta), s.energyPos(), s.energyNeg(), s.loss(), s.gradNorm(),
-                human(s.encodedBytes()), human(s.denseBytes()), s.devices().size(), cfg.devices());
+                human(s.encodedBytes()), human(s.denseBytes()), s.devices().size(), cfg.devices(), extra);
     }
 
     static String duration(double sec) {

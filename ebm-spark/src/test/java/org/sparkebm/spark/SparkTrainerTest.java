@@ -50,6 +50,17 @@ class SparkTrainerTest {
         return RunConfig.parse(Settings.of(m, "test"));
     }
 
+    /** A small Jarzynski run whose weights degenerate fast enough to resample within a few rounds. */
+    static RunConfig jarzynski(String... extra) {
+        List<String> o = new ArrayList<>(List.of("run.seed=5", "devices.count=4", "data.source=two-modes",
+                "data.dim=3", "data.rows=400", "model.type=gmm", "model.gmm.logWeightLrScale=5", "train.method=jarzynski",
+                "train.batch=400", "train.chains=50", "chains.buffer=50", "chains.init=model", "chains.reinit=0",
+                "sampler.type=ula", "sampler.steps=1", "sampler.stepSize=0.1", "optimizer.type=sgd",
+                "optimizer.lr=0.05", "jarzynski.threshold=0.05", "spark.checkpointEvery=3"));
+        o.addAll(List.of(extra));
+        return config(o.toArray(new String[0]));
+    }
+
     static float[] spark(RunConfig cfg, int rounds, List<RoundSummary> out) {
         Dataset data = ShardLoader.loadAll(cfg);
         SparkTrainer t = new SparkTrainer(sc, cfg, data.sampleShape(), tmp.resolve("ckpt-" + System.nanoTime()).toString());
@@ -71,7 +82,8 @@ class SparkTrainerTest {
     @Test
     void sparkEqualsLocalFoldBitForBit() {
         for (RunConfig cfg : List.of(config(), config("compress.type=blocksign", "compress.block=64"),
-                config("compress.type=topk", "compress.density=0.05", "devices.fraction=0.5"))) {
+                config("compress.type=topk", "compress.density=0.05", "devices.fraction=0.5"),
+                jarzynski("compress.type=topk", "compress.density=0.3"))) {
             List<RoundSummary> hs = new ArrayList<>();
             List<RoundSummary> hl = new ArrayList<>();
             float[] a = spark(cfg, 7, hs);
@@ -81,6 +93,11 @@ class SparkTrainerTest {
                 assertEquals(hl.get(i).devices(), hs.get(i).devices());
                 assertEquals(hl.get(i).encodedBytes(), hs.get(i).encodedBytes());
                 assertEquals(hl.get(i).energyNeg(), hs.get(i).energyNeg(), 0.0);
+                assertEquals(hl.get(i).ess(), hs.get(i).ess(), 0.0);
+            }
+            if (cfg.method().equals("jarzynski")) {
+                org.junit.jupiter.api.Assertions.assertTrue(hs.stream().anyMatch(RoundSummary::resampleNext),
+                        "the Jarzynski case must exercise resampling");
             }
         }
     }

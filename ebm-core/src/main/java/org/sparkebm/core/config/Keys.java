@@ -25,6 +25,7 @@ public final class Keys {
     public static final Key RUN_OUTPUT_DIR = key("run.outputDir", "Hadoop path", "runs", "Parent directory of run directories (file://, hdfs:// or a local path).");
     public static final Key RUN_IF_EXISTS = key("run.ifExists", "fail | new", "fail", "When the run directory exists: fail with a message, or write to a new numbered directory <name>-2, -3, ...");
     public static final Key RUN_LOG_EVERY = key("run.logEvery", "int >= 1", "1", "Print a progress line every this many rounds.");
+    public static final Key RUN_ENGINE = key("run.engine", "spark | local", "spark", "spark: devices are Spark partitions. local: the same rounds folded in this JVM without Spark (bit-for-bit the same theta; for small experiments and sweeps).");
     public static final Key RUN_SAMPLES = key("run.samples", "int >= 1", "64", "Chains shown in the sample PNG.");
     // devices
     public static final Key DEVICES_COUNT = key("devices.count", "int >= 1", "4", "Devices P = Spark partitions; each holds its own data shard and chains.");
@@ -51,6 +52,7 @@ public final class Keys {
     public static final Key MODEL_GMM_FROZEN_Z = key("model.gmm.frozenLogWeights", "list of ints", "0", "Components whose log-weight z_k is held fixed (W1 holds z_1).");
     public static final Key MODEL_GMM_Z_LR_SCALE = key("model.gmm.logWeightLrScale", "double > 0", "1.0", "Learning-rate multiplier of the log-weights relative to the means (W1: 5).");
     // training
+    public static final Key TRAIN_METHOD = key("train.method", "pcd | cd | jarzynski", "pcd", "PCD (persistent chains), CD (chains restart every train.resetEvery rounds) or Jarzynski-weighted walkers (seed 003).");
     public static final Key TRAIN_BATCH = key("train.batch", "int >= 1", "64", "Positives per device per round (>= shard size: the whole shard).");
     public static final Key TRAIN_CHAINS = key("train.chains", "int >= 1", "64", "Negatives per device per round (>= chains.buffer: every chain).");
     public static final Key TRAIN_L2 = key("train.l2", "double >= 0", "0.0", "L2 weight a on the energies of positives and negatives (M-EBM).");
@@ -69,10 +71,14 @@ public final class Keys {
     // chains
     public static final Key CHAINS_BUFFER = key("chains.buffer", "int >= 1", "1000", "Replay-buffer size per device.");
     public static final Key CHAINS_REINIT = key("chains.reinit", "double in [0, 1]", "0.05", "Fraction rho of drawn chains re-initialised each round.");
-    public static final Key CHAINS_INIT = key("chains.init", "uniform | data | gaussian", "uniform", "Chain initialiser: uniform noise, the device's data, or N(mu, Sigma) fitted to the device's data.");
+    public static final Key CHAINS_INIT = key("chains.init", "uniform | data | gaussian | model", "uniform", "Chain initialiser: uniform noise, the device's data, N(mu, Sigma) fitted to the device's data, or exact draws from the initial model (mixture energies).");
     public static final Key CHAINS_UNIFORM_LOW = key("chains.uniform.low", "double", "-1", "Lower bound of uniform initialisation.");
     public static final Key CHAINS_UNIFORM_HIGH = key("chains.uniform.high", "double", "1", "Upper bound of uniform initialisation.");
     public static final Key CHAINS_GAUSSIAN_COV = key("chains.gaussian.covariance", "full | diagonal", "full", "Covariance of the informative Gaussian: full (d^2 floats) or diagonal (d floats, for large images).");
+    // Jarzynski
+    public static final Key JARZYNSKI_THRESHOLD = key("jarzynski.threshold", "double >= 0", "1.0", "Resample when N/ESS - 1 > this (the paper's c).");
+    public static final Key JARZYNSKI_ESS_FRACTION = key("jarzynski.essFraction", "double in [0, 1)", "0", "Also resample when ESS/N < this (0: off).");
+    public static final Key JARZYNSKI_RESAMPLING = key("jarzynski.resampling", "island", "island", "Across devices: each device resamples its own walkers and keeps its total weight (unbiased; no walker crosses the network).");
     // compression of delta^p
     public static final Key COMPRESS_TYPE = key("compress.type", "none | topk | blocksign", "none", "Compressor C applied to each device's delta^p.");
     public static final Key COMPRESS_DENSITY = key("compress.density", "double in (0, 1]", "0.01", "Top-k density (k = round(density d)); ignored when compress.k > 0.");

@@ -40,7 +40,8 @@ import org.sparkebm.core.util.Seeds;
 public record RunConfig(Map<String, String> resolved, String name, long seed, int rounds, String outputDir,
                         String ifExists, int logEvery, int samples, int devices, double deviceFraction,
                         DataSpec data, ModelSpec model, ChainSpec chains, StepSpec step, OptimiserSpec optimiser,
-                        String sparkMaster, int checkpointEvery, int treeDepth) implements Serializable {
+                        String sparkMaster, int checkpointEvery, int treeDepth, String method,
+                        org.sparkebm.core.train.JarzynskiSpec jarzynski, String engine) implements Serializable {
 
     /** Where data comes from. */
     public record DataSpec(String source, int rows, int dim, double p1, double[][] means, double[] weights, double std,
@@ -142,9 +143,14 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
     /** Chain storage and initialisation. */
     public record ChainSpec(int buffer, String init, double uniformLow, double uniformHigh,
                             GaussianInit.Covariance covariance) implements Serializable {
-        /** The initialiser of a device, fitted to its own shard where needed. */
-        public ChainInitializer build(Dataset shard, double clampMin, double clampMax) {
+        /**
+         * The initialiser of a device, fitted to its own shard where needed.
+         *
+         * @param initial the initial model (needed by {@code model}: exact draws from a mixture energy), or null
+         */
+        public ChainInitializer build(Dataset shard, double clampMin, double clampMax, EnergyModel initial) {
             return switch (init) {
+                case "model" -> new org.sparkebm.core.sampling.MixtureInit((GaussianMixtureEnergy) initial);
                 case "uniform" -> new UniformInit(shard.dim(), uniformLow, uniformHigh);
                 case "data" -> new DataInit(shard.dim());
                 case "gaussian" -> GaussianInit.fit(shard, covariance, 1e-4, clampMin, clampMax);
@@ -212,7 +218,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         };
         boolean ef = s.bool(Keys.COMPRESS_ERROR_FEEDBACK) && !ct.equals("none");
         ChainSpec chains = new ChainSpec(s.intAtLeast(Keys.CHAINS_BUFFER, 1),
-                s.choice(Keys.CHAINS_INIT, "uniform", "data", "gaussian"),
+                s.choice(Keys.CHAINS_INIT, "uniform", "data", "gaussian", "model"),
                 s.doubleValue(Keys.CHAINS_UNIFORM_LOW), s.doubleValue(Keys.CHAINS_UNIFORM_HIGH),
                 s.choice(Keys.CHAINS_GAUSSIAN_COV, "full", "diagonal").equals("full")
                         ? GaussianInit.Covariance.FULL : GaussianInit.Covariance.DIAGONAL);
@@ -223,6 +229,39 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 s.intAtLeast(Keys.SAMPLER_STEPS, 0), s.doubleIn(Keys.TRAIN_L2, 0, false, Double.POSITIVE_INFINITY, true),
                 sampler, s.doubleIn(Keys.CHAINS_REINIT, 0, false, 1, false), s.intAtLeast(Keys.TRAIN_RESET_EVERY, 0),
                 compressor, ef);
+        String method = s.choice(Keys.TRAIN_METHOD, "pcd", "cd", "jarzynski");
+        if (method.equals("cd") && step.resetEvery() == 0) {
+            throw s.bad(Keys.TRAIN_RESET_EVERY, "train.method = cd restarts chains every train.resetEvery rounds: set it >= 1");
+        }
+        if (method.equals("pcd") && step.resetEvery() > 0) {
+            throw s.bad(Keys.TRAIN_RESET_EVERY, "train.method = pcd never restarts chains: use 0, or train.method = cd");
+        }
+        org.sparkebm.core.train.JarzynskiSpec jspec = new org.sparkebm.core.train.JarzynskiSpec(
+                s.doubleIn(Keys.JARZYNSKI_THRESHOLD, 0, false, Double.POSITIVE_INFINITY, true),
+                s.doubleIn(Keys.JARZYNSKI_ESS_FRACTION, 0, false, 1, true),
+                s.choice(Keys.JARZYNSKI_RESAMPLING, "island"));
+        if (method.equals("jarzynski")) {
+            if (!samplerType.equals("ula")) {
+                throw s.bad(Keys.SAMPLER_TYPE, "Jarzynski weights are derived for ULA moves: use sampler.type = ula");
+            }
+            if (step.reinitFraction() > 0) {
+                throw s.bad(Keys.CHAINS_REINIT, "Jarzynski walkers are never re-initialised: use 0");
+            }
+            if (step.chains() < chains.buffer()) {
+                throw s.bad(Keys.TRAIN_CHAINS, "Jarzynski advances every walker each round: train.chains must be >= chains.buffer");
+            }
+            if (s.doubleValue(Keys.DEVICES_FRACTION) < 1) {
+                throw s.bad(Keys.DEVICES_FRACTION, "Jarzynski needs every device every round (weights are global): use 1.0");
+            }
+            if (sampler.compressor() != null || sampler.gradClip() > 0 || clampMin > Double.NEGATIVE_INFINITY
+                    || clampMax < Double.POSITIVE_INFINITY) {
+                throw new ConfigException("train.method = jarzynski: the weights assume plain ULA moves; remove"
+                        + " sampler.compress, sampler.gradClip and sampler.clampMin/Max");
+            }
+        }
+        if (chains.init().equals("model") && !model.type().equals("gmm")) {
+            throw s.bad(Keys.CHAINS_INIT, "'model' draws exactly from a mixture energy: needs model.type = gmm");
+        }
         OptimiserSpec opt = new OptimiserSpec(s.choice(Keys.OPT_TYPE, "sgd", "adam"),
                 s.doubleIn(Keys.OPT_LR, 0, true, Double.POSITIVE_INFINITY, true),
                 s.doubleIn(Keys.OPT_BETA1, 0, false, 1, true), s.doubleIn(Keys.OPT_BETA2, 0, false, 1, true));
@@ -231,7 +270,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 s.intAtLeast(Keys.RUN_LOG_EVERY, 1), s.intAtLeast(Keys.RUN_SAMPLES, 1), devices,
                 s.doubleIn(Keys.DEVICES_FRACTION, 0, true, 1, false), data, model, chains, step, opt,
                 s.optional(Keys.SPARK_MASTER), s.intAtLeast(Keys.SPARK_CHECKPOINT_EVERY, 1),
-                s.intAtLeast(Keys.SPARK_TREE_DEPTH, 1));
+                s.intAtLeast(Keys.SPARK_TREE_DEPTH, 1), method, jspec, s.choice(Keys.RUN_ENGINE, "spark", "local"));
     }
 
     private static DataSpec parseData(Settings s) {

@@ -77,6 +77,16 @@ public final class GaussianMixtureEnergy implements EnergyModel {
         return w;
     }
 
+    /** log Z = log Σ_k exp(−z_k) + (D/2) log 2π, exact for unit covariances. */
+    public double logPartition() {
+        double[] zs = z.toDoubleVector();
+        double[] neg = new double[zs.length];
+        for (int k = 0; k < zs.length; k++) {
+            neg[k] = -zs[k];
+        }
+        return org.sparkebm.core.train.LogSpace.logSumExp(neg) + 0.5 * dim * Math.log(2 * Math.PI);
+    }
+
     /** The means as {@code [K][D]} doubles. */
     public double[][] meanVectors() {
         return means.toDoubleMatrix();

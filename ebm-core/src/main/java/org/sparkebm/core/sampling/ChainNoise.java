@@ -50,7 +50,7 @@ public final class ChainNoise {
                     scratchF[o + j] = (float) g.nextGaussian();
                 }
             }
-            buffer.data().setData(scratchF);
+            org.sparkebm.core.util.NdArrays.fill(buffer, scratchF);
         } else {
             for (int r = 0; r < rngs.length; r++) {
                 SplittableRandom g = rngs[r];
@@ -59,7 +59,7 @@ public final class ChainNoise {
                     scratchD[o + j] = g.nextGaussian();
                 }
             }
-            buffer.data().setData(scratchD);
+            org.sparkebm.core.util.NdArrays.fill(buffer, scratchD);
         }
         return buffer;
     }

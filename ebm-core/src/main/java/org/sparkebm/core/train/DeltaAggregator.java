@@ -23,15 +23,20 @@ public final class DeltaAggregator implements Serializable {
     private static final long serialVersionUID = 1L;
     private final TreeMap<Integer, byte[]> deltas;
     private final TreeMap<Integer, DeviceMetrics> metrics;
+    private final TreeMap<Integer, byte[]> modelDeltas;
+    private final TreeMap<Integer, WeightStats> weights;
 
     /** The zero value. */
     public DeltaAggregator() {
-        this(new TreeMap<>(), new TreeMap<>());
+        this(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
     }
 
-    private DeltaAggregator(TreeMap<Integer, byte[]> deltas, TreeMap<Integer, DeviceMetrics> metrics) {
+    private DeltaAggregator(TreeMap<Integer, byte[]> deltas, TreeMap<Integer, DeviceMetrics> metrics,
+                            TreeMap<Integer, byte[]> modelDeltas, TreeMap<Integer, WeightStats> weights) {
         this.deltas = deltas;
         this.metrics = metrics;
+        this.modelDeltas = modelDeltas;
+        this.weights = weights;
     }
 
     /** This plus one device result (a device that sat the round out adds nothing). */
@@ -45,9 +50,15 @@ public final class DeltaAggregator implements Serializable {
         }
         TreeMap<Integer, byte[]> d = new TreeMap<>(deltas);
         TreeMap<Integer, DeviceMetrics> m = new TreeMap<>(metrics);
+        TreeMap<Integer, byte[]> md = new TreeMap<>(modelDeltas);
+        TreeMap<Integer, WeightStats> w = new TreeMap<>(weights);
         d.put(p, r.delta());
         m.put(p, r.metrics());
-        return new DeltaAggregator(d, m);
+        if (r.modelDelta() != null) {
+            md.put(p, r.modelDelta());
+            w.put(p, r.weights());
+        }
+        return new DeltaAggregator(d, m, md, w);
     }
 
     /** This combined with {@code other}. */
@@ -60,7 +71,11 @@ public final class DeltaAggregator implements Serializable {
             }
         }
         m.putAll(other.metrics);
-        return new DeltaAggregator(d, m);
+        TreeMap<Integer, byte[]> md = new TreeMap<>(modelDeltas);
+        md.putAll(other.modelDeltas);
+        TreeMap<Integer, WeightStats> w = new TreeMap<>(weights);
+        w.putAll(other.weights);
+        return new DeltaAggregator(d, m, md, w);
     }
 
     public int devices() {
@@ -81,6 +96,9 @@ public final class DeltaAggregator implements Serializable {
     public long encodedBytes() {
         long s = 0;
         for (byte[] b : deltas.values()) {
+            s += b.length;
+        }
+        for (byte[] b : modelDeltas.values()) {
             s += b.length;
         }
         return s;
@@ -104,5 +122,68 @@ public final class DeltaAggregator implements Serializable {
             acc[i] *= inv;
         }
         return acc;
+    }
+
+    /**
+     * The Jarzynski aggregate (seed 003): gradient = Σ_p (n_p/n)·data_p − Σ_p exp(L_p − L)·model_p, with
+     * L_p = log Σ_{i∈p} exp(A_i) and L = log Σ_p exp(L_p), combined in double precision in partition order, so very
+     * different weights on different devices stay stable and the result equals a single device holding all walkers.
+     */
+    public JarzynskiAggregate jarzynski(int dim) {
+        if (weights.isEmpty() || weights.size() != deltas.size()) {
+            throw new IllegalStateException("no Jarzynski device results this round");
+        }
+        double[] ls = new double[weights.size()];
+        double[] ls2 = new double[weights.size()];
+        long walkers = 0;
+        long rows = 0;
+        double dataE = 0;
+        int k = 0;
+        for (WeightStats w : weights.values()) {
+            ls[k] = w.logSum();
+            ls2[k] = w.logSumSq();
+            walkers += w.walkers();
+            rows += w.dataRows();
+            dataE += w.dataEnergySum();
+            k++;
+        }
+        double logSum = LogSpace.logSumExp(ls);
+        double logSumSq = LogSpace.logSumExp(ls2);
+        double[] acc = new double[dim];
+        for (Map.Entry<Integer, byte[]> e : deltas.entrySet()) {
+            WeightStats w = weights.get(e.getKey());
+            addScaled(acc, Compressed.decode(e.getValue()), (double) w.dataRows() / rows);
+            addScaled(acc, Compressed.decode(modelDeltas.get(e.getKey())), -Math.exp(w.logSum() - logSum));
+        }
+        float[] g = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            g[i] = (float) acc[i];
+        }
+        return new JarzynskiAggregate(g, logSum, logSumSq, walkers, rows, dataE / rows);
+    }
+
+    private static void addScaled(double[] acc, Compressed c, double scale) {
+        if (c.dim() != acc.length) {
+            throw new IllegalStateException("device update has dimension " + c.dim() + ", θ has " + acc.length);
+        }
+        float[] v = c.toDense();
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += scale * v[i];
+        }
+    }
+
+    /**
+     * @param gradient      the global weighted gradient
+     * @param logSum        log Σ_i exp(A_i) over all walkers
+     * @param logSumSq      log Σ_i exp(2A_i)
+     * @param walkers       N
+     * @param dataRows      positives used
+     * @param meanDataEnergy mean U over those positives
+     */
+    public record JarzynskiAggregate(float[] gradient, double logSum, double logSumSq, long walkers, long dataRows,
+                                     double meanDataEnergy) {
+        public double ess() {
+            return LogSpace.ess(logSum, logSumSq);
+        }
     }
 }

@@ -16,8 +16,14 @@ public final class DeviceRound {
     /** The device's initial state (chains drawn from its initialiser, fitted to its own shard). */
     public static DeviceState init(RunConfig cfg, Dataset shard, long numParams, int partition) {
         var sampler = cfg.step().sampler();
-        var init = cfg.chains().build(shard, sampler.clampMin(), sampler.clampMax());
-        return DeviceStep.initialState(cfg.step(), cfg.chains().buffer(), init, shard, numParams, cfg.seed(), partition);
+        var init = cfg.chains().build(shard, sampler.clampMin(), sampler.clampMax(),
+                cfg.chains().init().equals("model") ? cfg.initialModel(shard.sampleShape()) : null);
+        DeviceState s = DeviceStep.initialState(cfg.step(), cfg.chains().buffer(), init, shard, numParams, cfg.seed(), partition);
+        if (cfg.method().equals("jarzynski")) {
+            s = new DeviceState(s.init(), s.buffer(), s.residual(), 0, JarzynskiStep.initialState(
+                    s.buffer().size(), s.buffer().dim(), numParams, cfg.step().errorFeedback()));
+        }
+        return s;
     }
 
     /**
@@ -26,11 +32,22 @@ public final class DeviceRound {
      */
     public static DeviceResult run(RunConfig cfg, float[] theta, Dataset shard, DeviceState state, int round,
                                    int partition, boolean active) {
+        return run(cfg, theta, shard, state, round, partition, active, false);
+    }
+
+    /**
+     * @param resample Jarzynski: resample the walkers before the gradient (the driver's decision)
+     */
+    public static DeviceResult run(RunConfig cfg, float[] theta, Dataset shard, DeviceState state, int round,
+                                   int partition, boolean active, boolean resample) {
         if (!active) {
             return new DeviceResult(state, null, null);
         }
         EnergyModel model = cfg.model().create(shard.sampleShape(), DataType.FLOAT);
-        model.setParams(Nd4j.createFromArray(theta));
+        model.setParams(org.sparkebm.core.util.NdArrays.of(theta, theta.length));
+        if (cfg.method().equals("jarzynski")) {
+            return JarzynskiStep.run(model, cfg.step(), shard, state, cfg.seed(), round, partition, resample);
+        }
         return DeviceStep.run(model, cfg.step(), shard, state, cfg.seed(), round, partition);
     }
 

@@ -13,11 +13,15 @@ import org.sparkebm.core.sampling.ReplayBuffer;
  * @param buffer   the persistent chains
  * @param residual error-feedback residual of the δ^p compressor, or {@code null} when error feedback is off
  * @param rounds   rounds this device has taken part in
+ * @param jarzynski walker log-weights and pending weight updates (Jarzynski training), or {@code null}
  */
-public record DeviceState(org.sparkebm.core.sampling.ChainInitializer init, ReplayBuffer buffer, float[] residual, long rounds) implements Serializable {
+public record DeviceState(org.sparkebm.core.sampling.ChainInitializer init, ReplayBuffer buffer, float[] residual,
+                          long rounds, JarzynskiState jarzynski) implements Serializable {
 
     /** Approximate heap bytes. */
     public long memoryBytes() {
-        return buffer.memoryBytes() + (residual == null ? 0 : 4L * residual.length);
+        long j = jarzynski == null ? 0 : 16L * jarzynski.logW().length + 4L * jarzynski.lastMove().length
+                + (jarzynski.modelResidual() == null ? 0 : 4L * jarzynski.modelResidual().length);
+        return buffer.memoryBytes() + (residual == null ? 0 : 4L * residual.length) + j;
     }
 }

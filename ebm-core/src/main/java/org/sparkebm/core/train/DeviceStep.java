@@ -29,7 +29,7 @@ public final class DeviceStep {
         ReplayBuffer buf = ReplayBuffer.create(bufferSize, init, shard,
                 slot -> Seeds.random(runSeed, Seeds.Purpose.CHAIN_REINIT, -1, partition, slot));
         float[] residual = spec.errorFeedback() ? new float[Math.toIntExact(numParams)] : null;
-        return new DeviceState(init, buf, residual, 0);
+        return new DeviceState(init, buf, residual, 0, null);
     }
 
     /**
@@ -63,7 +63,7 @@ public final class DeviceStep {
                 reinit++;
             }
         }
-        INDArray xNeg = Nd4j.create(neg, new long[] {m, d}, 'c').castTo(type);
+        INDArray xNeg = org.sparkebm.core.util.NdArrays.of(neg, m, d).castTo(type);
         ChainNoise noise = new ChainNoise(runSeed, round, partition, slots, d, type);
         spec.sampler().run(model, xNeg, spec.steps(), noise);
         float[] negAfter = xNeg.castTo(DataType.FLOAT).dup('c').data().asFloat();
@@ -77,7 +77,7 @@ public final class DeviceStep {
         for (int j = 0; j < nPos; j++) {
             System.arraycopy(shard.values(), rows[j] * d, pos, j * d, d);
         }
-        INDArray x = Nd4j.vstack(Nd4j.create(pos, new long[] {nPos, d}, 'c').castTo(type), xNeg);
+        INDArray x = Nd4j.vstack(org.sparkebm.core.util.NdArrays.of(pos, nPos, d).castTo(type), xNeg);
         EnergyModel.ParamGradient pg = model.paramGradient(x,
                 e -> ContrastiveLoss.coefficients(e, nPos, null, spec.l2()));
         float[] delta = pg.gradient().castTo(DataType.FLOAT).data().asFloat();
@@ -92,11 +92,11 @@ public final class DeviceStep {
         double loss = ContrastiveLoss.value(e, nPos, null, spec.l2());
         DeviceMetrics metrics = new DeviceMetrics(partition, ePos, eNeg, loss, gradNorm, encoded.length, reinit,
                 (System.nanoTime() - t0) / 1e9);
-        return new DeviceResult(new DeviceState(init, buf, residual, state.rounds() + 1), encoded, metrics);
+        return new DeviceResult(new DeviceState(init, buf, residual, state.rounds() + 1, null), encoded, metrics);
     }
 
     /** Rows for a batch: all rows when {@code batch >= n}, else a uniform draw without replacement, sorted. */
-    static int[] chooseRows(int n, int batch, SplittableRandom rng) {
+    public static int[] chooseRows(int n, int batch, SplittableRandom rng) {
         if (batch >= n) {
             int[] all = new int[n];
             Arrays.setAll(all, i -> i);
@@ -113,7 +113,7 @@ public final class DeviceStep {
         return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    static double norm(float[] v) {
+    public static double norm(float[] v) {
         double s = 0;
         for (float f : v) {
             s += (double) f * f;

@@ -30,15 +30,34 @@ public final class LocalTrainer {
         }
     }
 
+    /** Runs {@code rounds} rounds, calling {@code onRound} after each. */
+    public void run(int rounds, java.util.function.Consumer<RoundSummary> onRound) {
+        for (int r = 0; r < rounds; r++) {
+            List<RoundSummary> h = run(1);
+            onRound.accept(h.get(h.size() - 1));
+        }
+    }
+
+    /** All device states, in partition order. */
+    public List<DeviceState> states() {
+        return java.util.Arrays.asList(states.clone());
+    }
+
+    public List<RoundSummary> history() {
+        return history;
+    }
+
     /** Runs {@code rounds} rounds and returns their summaries. */
     public List<RoundSummary> run(int rounds) {
         for (int r = 0; r < rounds; r++) {
             int t = driver.round();
             int[] active = RoundDriver.participants(config, t);
             float[] theta = driver.theta();
+            boolean resample = driver.resampleNext();
             DeltaAggregator agg = new DeltaAggregator();
             for (int p = 0; p < shards.length; p++) {
-                DeviceResult res = DeviceRound.run(config, theta, shards[p], states[p], t, p, DeviceRound.isActive(active, p));
+                DeviceResult res = DeviceRound.run(config, theta, shards[p], states[p], t, p,
+                        DeviceRound.isActive(active, p), resample);
                 states[p] = res.state();
                 agg = agg.add(res);
             }

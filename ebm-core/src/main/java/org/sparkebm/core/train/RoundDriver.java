@@ -17,13 +17,23 @@ public final class RoundDriver {
     private final RunConfig config;
     private final INDArray theta;
     private final Optimiser optimiser;
+    private final EnergyModel probe;
+    private final double logZ0;
     private int round;
+    private boolean resampleNext;
 
     /** Starts from the model's θ_0. */
     public RoundDriver(RunConfig config, EnergyModel initial) {
         this.config = config;
         this.theta = initial.params().castTo(DataType.FLOAT).reshape(-1);
         this.optimiser = config.optimiser().create(theta.length(), config.model().lrScale(initial));
+        this.probe = initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy ? initial.copy() : null;
+        this.logZ0 = initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy g ? g.logPartition() : 0.0;
+    }
+
+    /** Whether devices must resample their walkers at the start of the next round (Jarzynski). */
+    public boolean resampleNext() {
+        return resampleNext;
     }
 
     /** The next round to run. */
@@ -40,11 +50,12 @@ public final class RoundDriver {
         return optimiser;
     }
 
-    /** Restores θ, optimiser state and round (from a checkpoint). Arrays are read. */
-    public void restore(float[] theta, INDArray optimiserState, int round) {
+    /** Restores θ, optimiser state, round and the pending resampling decision (from a checkpoint). */
+    public void restore(float[] theta, INDArray optimiserState, int round, boolean resampleNext) {
         this.theta.assign(Nd4j.createFromArray(theta));
         optimiser.setState(optimiserState);
         this.round = round;
+        this.resampleNext = resampleNext;
     }
 
     /** D^t: all devices, or a seeded draw without replacement of max(1, round(fraction·P)), ascending. */
@@ -60,12 +71,27 @@ public final class RoundDriver {
         return DeviceStep.chooseRows(p, count, rng);
     }
 
-    /** Averages the devices' updates, takes the optimiser step and advances the round. */
+    /** Averages the devices' updates (or combines the Jarzynski parts), takes the optimiser step, advances the round. */
     public RoundSummary finish(DeltaAggregator agg) {
         int d = (int) theta.length();
-        float[] mean = agg.mean(d);
-        double updNorm = DeviceStep.norm(mean);
-        optimiser.step(theta, Nd4j.createFromArray(mean), round);
+        float[] grad;
+        double ess = Double.NaN;
+        double logZ = Double.NaN;
+        double ce = Double.NaN;
+        boolean resample = false;
+        if (config.method().equals("jarzynski")) {
+            DeltaAggregator.JarzynskiAggregate j = agg.jarzynski(d);
+            grad = j.gradient();
+            ess = j.ess();
+            // log Z_k ≈ log Z_0 + log mean_i exp(A_i): weights are consistent with θ_t here (before this update)
+            logZ = logZ0 + j.logSum() - Math.log(j.walkers());
+            ce = logZ + j.meanDataEnergy();
+            resample = config.jarzynski().shouldResample(ess, j.walkers());
+        } else {
+            grad = agg.mean(d);
+        }
+        double updNorm = DeviceStep.norm(grad);
+        optimiser.step(theta, Nd4j.createFromArray(grad), round);
         List<DeviceMetrics> ms = agg.metrics();
         double ep = 0;
         double en = 0;
@@ -82,8 +108,15 @@ public final class RoundDriver {
             reinit += m.reinitialised();
         }
         int n = ms.size();
+        double[] modes = null;
+        if (probe instanceof org.sparkebm.core.model.GaussianMixtureEnergy g) {
+            g.setParams(theta);
+            modes = g.modeWeights();
+        }
         RoundSummary s = new RoundSummary(round, agg.deviceIds(), ep / n, en / n, loss / n, gn / n, updNorm,
-                agg.encodedBytes(), 4L * d * n, secs, reinit);
+                agg.encodedBytes(), 4L * d * n * (config.method().equals("jarzynski") ? 2 : 1), secs, reinit, ess,
+                logZ, ce, resample, modes);
+        resampleNext = resample;
         round++;
         return s;
     }

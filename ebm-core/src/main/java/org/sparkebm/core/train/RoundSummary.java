@@ -16,8 +16,15 @@ import java.util.List;
  * @param encodedBytes     Σ_p encoded bytes of Δ^p
  * @param denseBytes       what dense fp32 Δ^p would have taken (4·d per device)
  * @param deviceSeconds    the longest device step (the critical path)
- * @param reinitialised    chains re-initialised, summed over devices
+ * @param reinitialised    chains re-initialised (Jarzynski: walkers resampled), summed over devices
+ * @param ess              Jarzynski: effective sample size of the weights used in this round's gradient; NaN otherwise
+ * @param logZ             Jarzynski: running estimate of log Z (absolute for mixture energies, else relative to
+ *                         log Z_0); NaN otherwise
+ * @param crossEntropy     Jarzynski: log Z + mean data energy; NaN otherwise
+ * @param resampleNext     Jarzynski: whether the walkers are resampled at the start of the next round
+ * @param modeWeights      mixture energies: the learned mode weights after this round's update; else null
  */
 public record RoundSummary(int round, List<Integer> devices, double energyPos, double energyNeg, double loss,
                            double gradNorm, double updateNorm, long encodedBytes, long denseBytes,
-                           double deviceSeconds, int reinitialised) implements Serializable {}
+                           double deviceSeconds, int reinitialised, double ess, double logZ, double crossEntropy,
+                           boolean resampleNext, double[] modeWeights) implements Serializable {}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# W1 gmm50 sweep (shared/bench/WORKLOADS.md): PCD, CD and Jarzynski, P = 1 and 4 devices, compressed and not,
+# several seeds; every run is the normal job on a conf/ file (run.engine=local folds the devices in one JVM,
+# bit-for-bit what Spark computes; add run.engine=spark to any line to run it on Spark instead).
+#   bench/w1-sweep.sh [outdir] [parallel]      then: bench/w1-report.sh [outdir]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+out="${1:-$here/runs/w1}"
+par="${2:-2}"
+jobs=()
+add() { jobs+=("$*"); }
+for s in 1 2 3 4 5; do
+  add gmm50-jarzynski "p1-jarzynski-s$s" run.seed=$s
+  add gmm50-jarzynski "p4-jarzynski-s$s" run.seed=$s devices.count=4 chains.buffer=2500 train.chains=2500
+done
+for s in 1 2 3; do
+  add gmm50 "p1-pcd-s$s" run.seed=$s
+  add gmm50-cd "p1-cd-s$s" run.seed=$s
+done
+add gmm50 "p4-pcd-s1" run.seed=1 devices.count=4 chains.buffer=2500 train.chains=2500
+add gmm50-cd "p4-cd-s1" run.seed=1 devices.count=4 chains.buffer=2500 train.chains=2500
+for s in 1 2; do
+  add gmm50-jarzynski "p4-jarzynski-topk10-s$s" run.seed=$s devices.count=4 chains.buffer=2500 train.chains=2500 compress.type=topk compress.density=0.1
+  add gmm50-jarzynski "p4-jarzynski-blocksign16-s$s" run.seed=$s devices.count=4 chains.buffer=2500 train.chains=2500 compress.type=blocksign compress.block=16
+done
+"$here/submit/run-local.sh" --build-only
+printf '%s\n' "${jobs[@]}" | xargs -P "$par" -I{} bash -c '
+  set -- {}; conf=$1; name=$2; shift 2
+  if [ -f "'"$out"'/$name/summary.json" ]; then echo "skip $name"; exit 0; fi
+  "'"$here"'/submit/run-local.sh" "'"$here"'/conf/$conf.properties" run.engine=local run.logEvery=2000 \
+    run.outputDir="'"$out"'" run.name=$name "$@" > "'"$out"'/$name.log" 2>&1 && echo "done $name" || echo "FAILED $name"'

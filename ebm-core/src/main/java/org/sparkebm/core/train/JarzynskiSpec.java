@@ -1,0 +1,20 @@
+package org.sparkebm.core.train;
+
+import java.io.Serializable;
+
+/**
+ * Settings of Jarzynski-weighted training (seed 003).
+ *
+ * @param threshold   resample when N/ESS − 1 > threshold (the paper's c; 1.0 by default)
+ * @param essFraction alternatively resample when ESS/N < essFraction (0: off); either condition triggers
+ * @param resampling  how resampling works across devices: {@code island} (each device resamples its own walkers
+ *                    and keeps its total weight, so the global weighted estimate stays unbiased and no walker
+ *                    crosses the network)
+ */
+public record JarzynskiSpec(double threshold, double essFraction, String resampling) implements Serializable {
+
+    /** Whether weights with this ESS over N walkers must be resampled. */
+    public boolean shouldResample(double ess, long walkers) {
+        return walkers / ess - 1 > threshold || (essFraction > 0 && ess / walkers < essFraction);
+    }
+}
