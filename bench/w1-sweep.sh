@@ -23,9 +23,20 @@ for s in 1 2; do
   add gmm50-jarzynski "p4-jarzynski-topk10-s$s" run.seed=$s devices.count=4 chains.buffer=2500 train.chains=2500 compress.type=topk compress.density=0.1
   add gmm50-jarzynski "p4-jarzynski-blocksign16-s$s" run.seed=$s devices.count=4 chains.buffer=2500 train.chains=2500 compress.type=blocksign compress.block=16
 done
-"$here/submit/run-local.sh" --build-only
+# Build once, then freeze the classes and jars the sweep runs on: a rebuild during the sweep (someone editing
+# the tree) must neither change the code under later runs nor replace a jar under a running JVM.
+source "$here/submit/common.sh"
+sparkebm_build_if_needed
+mkdir -p "$out/.lib"
+lib="$(cd "$out/.lib" && pwd)"
+rm -rf "$lib"/*
+cp -r "$here/ebm-spark/target/classes" "$lib/classes"
+cp $(tr ':' ' ' < "$here/ebm-spark/target/classpath.txt") "$lib/"
+export SWEEP_CP="$lib/classes:$lib/*" SWEEP_FLAGS="$SPARK_JAVA17_FLAGS -Dsparkebm.gitRevision=$SPARKEBM_GIT"
 printf '%s\n' "${jobs[@]}" | xargs -P "$par" -I{} bash -c '
   set -- {}; conf=$1; name=$2; shift 2
   if [ -f "'"$out"'/$name/summary.json" ]; then echo "skip $name"; exit 0; fi
-  "'"$here"'/submit/run-local.sh" "'"$here"'/conf/$conf.properties" run.engine=local run.logEvery=2000 \
-    run.outputDir="'"$out"'" run.name=$name "$@" > "'"$out"'/$name.log" 2>&1 && echo "done $name" || echo "FAILED $name"'
+  # run.ifExists=resume: an interrupted sweep continues each run from its newest checkpoint
+  java -Xmx4g $SWEEP_FLAGS -cp "$SWEEP_CP" org.sparkebm.spark.TrainJob "'"$here"'/conf/$conf.properties" \
+    run.engine=local run.logEvery=2000 checkpoint.every=1000 run.ifExists=resume \
+    run.outputDir="'"$out"'" run.name=$name "$@" >> "'"$out"'/$name.log" 2>&1 && echo "done $name" || echo "FAILED $name"'

@@ -41,8 +41,13 @@ public final class RunOutputs {
     }
 
     /** Resolved config, seed, versions and git revision. */
-    public void writeManifest(RunConfig cfg, String master, int[] sampleShape, long numParams) throws IOException {
+    public void writeManifest(RunConfig cfg, String master, int[] sampleShape, long numParams,
+                              CheckpointStore.Found resumedFrom) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
+        if (resumedFrom != null) {
+            m.put("resumed_from", resumedFrom.dir());
+            m.put("resumed_at_round", resumedFrom.driver().nextRound());
+        }
         m.put("run", cfg.name());
         m.put("seed", cfg.seed());
         m.put("started", java.time.Instant.now().toString());
@@ -102,7 +107,8 @@ public final class RunOutputs {
 
     /** Final figures; for mixture energies the learned mode weights and means. */
     public Map<String, Object> writeSummary(RunConfig cfg, List<RoundSummary> history, long[] sparkBytes,
-                                            double seconds, EnergyModel model, Dataset data, int executors)
+                                            double seconds, EnergyModel model, Dataset data, int executors,
+                                            List<Map<String, Object>> rollbacks, double lrMultiplier)
             throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run", cfg.name());
@@ -120,6 +126,8 @@ public final class RunOutputs {
             moved += Math.max(0, sparkBytes[i]);
         }
         m.put("participating_devices_per_round", perRound);
+        m.put("rollbacks", rollbacks);
+        m.put("final_lr_multiplier", lrMultiplier);
         m.put("compressor", cfg.step().compressor().describe());
         m.put("encoded_bytes_up", enc);
         m.put("dense_fp32_bytes_up", dense);

@@ -106,6 +106,29 @@ public final class SparkTrainer {
         sc.clearJobGroup();
     }
 
+    /** Each device writes its state into {@code dir} from its own task; returns the manifest entries. */
+    public List<String[]> writeStates(String dir) {
+        sc.setJobDescription("round " + (driver.round() - 1) + ": write checkpoint");
+        return states.mapPartitionsWithIndex(new WriteState(dir), false).collect();
+    }
+
+    /** Replaces the device states by those of a checkpoint (read on the executors) and the history. */
+    public void restore(String dir, List<RoundSummary> restoredHistory) {
+        JavaRDD<DeviceState> loaded = data.map(new ReadState(dir)).persist(StorageLevel.MEMORY_AND_DISK());
+        states.unpersist(false);
+        states = loaded;
+        if (lastResults != null) {
+            lastResults.unpersist(false);
+            lastResults = null;
+        }
+        // the lineage now starts at the checkpoint files: no broadcast is needed any more
+        while (!liveBroadcasts.isEmpty()) {
+            liveBroadcasts.poll().destroy();
+        }
+        history.clear();
+        history.addAll(restoredHistory);
+    }
+
     /** The final device states collected to the driver (for sample PNGs; chains are model samples, not data). */
     public List<DeviceState> collectStates() {
         sc.setJobDescription("collect chains");
@@ -178,6 +201,34 @@ public final class SparkTrainer {
             DeviceState state = states.next();
             return Collections.singletonList(DeviceRound.run(cfg, theta.value(), shard, state, round, p,
                     DeviceRound.isActive(active, p), resample)).iterator();
+        }
+    }
+
+    static final class WriteState implements Function2<Integer, Iterator<DeviceState>, Iterator<String[]>> {
+        private static final long serialVersionUID = 1L;
+        private final String dir;
+
+        WriteState(String dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public Iterator<String[]> call(Integer p, Iterator<DeviceState> it) throws Exception {
+            return Collections.singletonList(CheckpointStore.writeDevice(dir, p, it.next())).iterator();
+        }
+    }
+
+    static final class ReadState implements Function<Dataset, DeviceState> {
+        private static final long serialVersionUID = 1L;
+        private final String dir;
+
+        ReadState(String dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public DeviceState call(Dataset shard) throws Exception {
+            return CheckpointStore.readDevice(dir, TaskContext.getPartitionId());
         }
     }
 

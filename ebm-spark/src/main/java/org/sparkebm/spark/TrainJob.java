@@ -56,17 +56,32 @@ public final class TrainJob {
             return ExitCode.BAD_DATA;
         }
         RunOutputs outputs;
+        CheckpointStore.Found resumeFrom = null;
         try {
-            outputs = new RunOutputs(prepareRunDir(cfg));
+            org.apache.hadoop.fs.Path dir = prepareRunDir(cfg);
+            outputs = new RunOutputs(dir);
+            if (HadoopFiles.exists(new org.apache.hadoop.fs.Path(dir, "checkpoints"))) {
+                resumeFrom = new CheckpointStore(dir).newestValid(cfg.resolved());
+                if (resumeFrom == null) {
+                    System.err.println("sparkebm: cannot resume " + dir + ": it holds no valid checkpoint; nothing was changed");
+                    return ExitCode.BAD_CONFIG;
+                }
+                if (resumeFrom.driver().nextRound() >= cfg.rounds()
+                        && HadoopFiles.exists(new org.apache.hadoop.fs.Path(dir, "summary.json"))) {
+                    System.out.println("sparkebm: run " + dir + " is already complete (" + resumeFrom.driver().nextRound()
+                            + " rounds); nothing to do");
+                    return ExitCode.OK;
+                }
+            }
         } catch (ConfigException e) {
             System.err.println("sparkebm: " + e.getMessage());
             return ExitCode.BAD_CONFIG;
         } catch (IOException e) {
-            System.err.println("sparkebm: cannot create the run directory: " + e.getMessage());
+            System.err.println("sparkebm: cannot prepare the run directory: " + e.getMessage());
             return ExitCode.INFRASTRUCTURE;
         }
         try {
-            train(cfg, data, outputs);
+            train(cfg, data, outputs, resumeFrom);
             return ExitCode.OK;
         } catch (DivergedException e) {
             System.err.println("sparkebm: training diverged: " + e.getMessage());
@@ -83,10 +98,14 @@ public final class TrainJob {
         org.apache.hadoop.fs.Path parent = HadoopFiles.path(cfg.outputDir());
         FileSystem fs = HadoopFiles.fs(parent);
         org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(parent, cfg.name());
+        if (fs.exists(dir) && cfg.ifExists().equals("resume")) {
+            return dir;
+        }
         if (fs.exists(dir)) {
             if (cfg.ifExists().equals("fail")) {
                 throw new ConfigException("run directory " + dir + " already exists; nothing was changed. Choose another"
-                        + " run.name, or set run.ifExists=new to write to a new numbered directory");
+                        + " run.name, set run.ifExists=resume to continue it from its newest checkpoint, or run.ifExists=new to"
+                        + " write to a new numbered directory");
             }
             for (int i = 2; fs.exists(dir); i++) {
                 dir = new org.apache.hadoop.fs.Path(parent, cfg.name() + "-" + i);
@@ -99,16 +118,16 @@ public final class TrainJob {
         return dir;
     }
 
-    static void train(RunConfig cfg, Dataset data, RunOutputs outputs) throws IOException {
+    static void train(RunConfig cfg, Dataset data, RunOutputs outputs, CheckpointStore.Found resumeFrom)
+            throws IOException {
         int[] shape = data.sampleShape();
         EnergyModel model = cfg.model().create(shape, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         if (cfg.engine().equals("local")) {
             LocalTrainer trainer = new LocalTrainer(cfg, data);
-            outputs.writeManifest(cfg, "local engine (no Spark)", shape, model.numParams());
+            outputs.writeManifest(cfg, "local engine (no Spark)", shape, model.numParams(), resumeFrom);
             System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices folded locally, %d params)%n", cfg.name(),
                     outputs.dir(), cfg.devices(), model.numParams());
-            train(cfg, data, outputs, model, trainer::run, trainer.driver(), trainer::history, trainer::states,
-                    null, 1);
+            loop(cfg, data, outputs, model, Engine.of(trainer, cfg.devices()), resumeFrom, null, 1);
             return;
         }
         SparkConf conf = new SparkConf().setAppName("SparkEBM " + cfg.name())
@@ -123,64 +142,125 @@ public final class TrainJob {
         sc.sc().addSparkListener(sizes);
         SparkTrainer trainer = new SparkTrainer(sc, cfg, shape, outputs.file("spark-checkpoints").toString());
         try {
-            outputs.writeManifest(cfg, sc.master(), shape, model.numParams());
+            outputs.writeManifest(cfg, sc.master(), shape, model.numParams(), resumeFrom);
             System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices, %d params, master %s)%n", cfg.name(),
                     outputs.dir(), cfg.devices(), model.numParams(), sc.master());
-            train(cfg, data, outputs, model, trainer::run, trainer.driver(), trainer::history, trainer::collectStates,
-                    sizes, executorCount(sc));
+            loop(cfg, data, outputs, model, Engine.of(trainer), resumeFrom, sizes, executorCount(sc));
         } finally {
             trainer.close();
             spark.stop();
         }
     }
 
-    /** Runs rounds on either engine. */
-    @FunctionalInterface
-    interface Rounds {
-        void run(int rounds, java.util.function.Consumer<RoundSummary> onRound);
-    }
-
-    private static void train(RunConfig cfg, Dataset data, RunOutputs outputs, EnergyModel model, Rounds rounds,
-                              org.sparkebm.core.train.RoundDriver driver,
-                              java.util.function.Supplier<List<RoundSummary>> historyOf,
-                              java.util.function.Supplier<List<DeviceState>> statesOf, ResultSizeListener sizes,
-                              int executors) throws IOException {
-        int[] shape = data.sampleShape();
+    /**
+     * Round by round: checkpoints every {@code checkpoint.every} rounds (and at round 0 and the end); on divergence
+     * rolls back to the last checkpoint with a lower learning rate, at most {@code recovery.maxRollbacks} times.
+     */
+    private static void loop(RunConfig cfg, Dataset data, RunOutputs outputs, EnergyModel model, Engine engine,
+                             CheckpointStore.Found resumeFrom, ResultSizeListener sizes, int executors)
+            throws IOException {
+        CheckpointStore store = new CheckpointStore(outputs.dir());
+        RunConfig.Recovery rec = cfg.recovery();
         double[] roundSeconds = new double[cfg.rounds()];
+        org.sparkebm.core.train.RoundDriver driver = engine.driver();
+        CheckpointStore.Found last;
+        if (resumeFrom != null) {
+            driver.restore(resumeFrom.driver());
+            engine.restore(resumeFrom.dir(), resumeFrom.driver().history());
+            System.arraycopy(resumeFrom.driver().roundSeconds(), 0, roundSeconds, 0,
+                    Math.min(roundSeconds.length, resumeFrom.driver().roundSeconds().length));
+            System.out.printf(Locale.ROOT, "sparkebm: resumed from %s (round %d)%n", resumeFrom.dir(), driver.round());
+            last = resumeFrom;
+        } else {
+            last = checkpoint(store, engine, driver, roundSeconds, rec);
+        }
+        List<Map<String, Object>> events = new java.util.ArrayList<>();
         long start = System.nanoTime();
-        long[] last = {start};
-        rounds.run(cfg.rounds(), s -> {
-            long now = System.nanoTime();
-            roundSeconds[s.round()] = (now - last[0]) / 1e9;
-            last[0] = now;
-            checkFinite(s);
-            if ((s.round() + 1) % cfg.logEvery() == 0 || s.round() == cfg.rounds() - 1) {
-                progress(cfg, s, (now - start) / 1e9);
+        int startRound = driver.round();
+        while (driver.round() < cfg.rounds()) {
+            long t0 = System.nanoTime();
+            RoundSummary s = engine.step();
+            roundSeconds[s.round()] = (System.nanoTime() - t0) / 1e9;
+            String problem = divergence(s, driver, rec);
+            if (problem != null) {
+                if (driver.rollbacks() >= rec.maxRollbacks()) {
+                    throw new DivergedException(problem + "; " + driver.rollbacks() + " rollback(s) already taken"
+                            + " (recovery.maxRollbacks = " + rec.maxRollbacks() + "). Lower optimizer.lr or"
+                            + " sampler.stepSize, or raise train.l2");
+                }
+                double mult = driver.lrMultiplier() * rec.lrFactor();
+                int rollbacks = driver.rollbacks() + 1;
+                System.out.printf(Locale.ROOT, "sparkebm: %s; rolling back to round %d with learning rate x%.4g (rollback %d of %d)%n",
+                        problem, last.driver().nextRound(), mult, rollbacks, rec.maxRollbacks());
+                Map<String, Object> ev = new java.util.LinkedHashMap<>();
+                ev.put("round", s.round());
+                ev.put("reason", problem);
+                ev.put("rolled_back_to", last.driver().nextRound());
+                ev.put("lr_multiplier", mult);
+                events.add(ev);
+                driver.restore(last.driver());
+                engine.restore(last.dir(), last.driver().history());
+                driver.setRecovery(mult, rollbacks);
+                continue;
             }
-        });
-        double seconds = (System.nanoTime() - start) / 1e9;
-        float[] theta = driver.theta();
-        for (float f : theta) {
-            if (!Float.isFinite(f)) {
-                throw new DivergedException("θ has non-finite entries after " + cfg.rounds() + " rounds");
+            int done = s.round() + 1;
+            if (done % cfg.logEvery() == 0 || done == cfg.rounds()) {
+                progress(cfg, s, done - startRound, (System.nanoTime() - start) / 1e9);
+            }
+            if (done % rec.checkpointEvery() == 0 || done == cfg.rounds()) {
+                last = checkpoint(store, engine, driver, roundSeconds, rec);
             }
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        float[] theta = driver.theta();
         model.setParams(Nd4j.createFromArray(theta));
-        List<DeviceState> states = statesOf.get();
-        List<RoundSummary> history = historyOf.get();
+        List<DeviceState> states = engine.states();
+        List<RoundSummary> history = engine.history();
         long[] sparkBytes = new long[history.size()];
         for (int i = 0; i < sparkBytes.length; i++) {
             sparkBytes[i] = sizes == null ? -1 : sizes.bytes(i);
         }
         outputs.writeMetrics(history, sparkBytes, roundSeconds);
-        outputs.writeModel(cfg, shape, theta);
+        outputs.writeModel(cfg, data.sampleShape(), theta);
         writeSamples(cfg, outputs, model, states, data);
-        Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data, executors);
+        Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data, executors,
+                events, driver.lrMultiplier());
         System.out.printf(Locale.ROOT, "sparkebm: done in %.1f s (%.2f rounds/s); bytes up %s encoded vs %s dense fp32%s%n",
-                seconds, cfg.rounds() / seconds, human((long) summary.get("encoded_bytes_up")),
+                seconds, (cfg.rounds() - startRound) / seconds, human((long) summary.get("encoded_bytes_up")),
                 human((long) summary.get("dense_fp32_bytes_up")),
                 summary.containsKey("mode_weights") ? "; mode weights " + Arrays.toString((double[]) summary.get("mode_weights")) : "");
         System.out.println("sparkebm: results in " + outputs.dir() + " (summary.json, metrics.csv, samples.png, model.bin, manifest.json)");
+    }
+
+    private static CheckpointStore.Found checkpoint(CheckpointStore store, Engine engine,
+                                                    org.sparkebm.core.train.RoundDriver driver, double[] roundSeconds,
+                                                    RunConfig.Recovery rec) throws IOException {
+        int r = driver.round();
+        String dir = store.dir(r).toString();
+        List<String[]> parts = engine.writeStates(dir);
+        org.sparkebm.core.checkpoint.DriverCheckpoint snap = driver.snapshot(engine.history(),
+                Arrays.copyOf(roundSeconds, r));
+        store.commit(r, snap, parts, rec.keep());
+        return new CheckpointStore.Found(snap, dir);
+    }
+
+    /** Why round s counts as diverged, or null. */
+    static String divergence(RoundSummary s, org.sparkebm.core.train.RoundDriver driver, RunConfig.Recovery rec) {
+        if (!Double.isFinite(s.energyPos()) || !Double.isFinite(s.energyNeg()) || !Double.isFinite(s.gradNorm())
+                || !Double.isFinite(s.updateNorm())) {
+            return "round " + s.round() + ": non-finite energies or gradients (E+ " + s.energyPos() + ", E- "
+                    + s.energyNeg() + ", |g| " + s.gradNorm() + ")";
+        }
+        if (Math.abs(s.energyPos()) > rec.maxAbsEnergy() || Math.abs(s.energyNeg()) > rec.maxAbsEnergy()) {
+            return "round " + s.round() + ": energies exploded (E+ " + s.energyPos() + ", E- " + s.energyNeg()
+                    + ", recovery.maxAbsEnergy = " + rec.maxAbsEnergy() + ")";
+        }
+        for (float f : driver.theta()) {
+            if (!Float.isFinite(f)) {
+                return "round " + s.round() + ": θ has non-finite entries";
+            }
+        }
+        return null;
     }
 
     /** Executors that ran the job (the driver is not counted, except in local mode where it is the executor). */
@@ -189,18 +269,10 @@ public final class TrainJob {
         return sc.isLocal() ? n : n - 1;
     }
 
-    private static void checkFinite(RoundSummary s) {
-        if (!Double.isFinite(s.energyPos()) || !Double.isFinite(s.energyNeg()) || !Double.isFinite(s.gradNorm())
-                || !Double.isFinite(s.updateNorm())) {
-            throw new DivergedException("round " + s.round() + ": non-finite energies or gradients (E+ " + s.energyPos()
-                    + ", E- " + s.energyNeg() + ", |g| " + s.gradNorm() + "); lower optimizer.lr or sampler.stepSize,"
-                    + " or raise train.l2");
-        }
-    }
 
-    private static void progress(RunConfig cfg, RoundSummary s, double elapsed) {
+    private static void progress(RunConfig cfg, RoundSummary s, int doneThisRun, double elapsed) {
         int done = s.round() + 1;
-        double rate = done / elapsed;
+        double rate = doneThisRun / elapsed;
         double eta = (cfg.rounds() - done) / rate;
         String extra = "";
         if (!Double.isNaN(s.ess())) {

@@ -23,7 +23,7 @@ public final class Keys {
     public static final Key RUN_SEED = key("run.seed", "long", "0", "The one seed every random draw of the run is derived from.");
     public static final Key RUN_ROUNDS = key("run.rounds", "int >= 1", "100", "Training rounds T.");
     public static final Key RUN_OUTPUT_DIR = key("run.outputDir", "Hadoop path", "runs", "Parent directory of run directories (file://, hdfs:// or a local path).");
-    public static final Key RUN_IF_EXISTS = key("run.ifExists", "fail | new", "fail", "When the run directory exists: fail with a message, or write to a new numbered directory <name>-2, -3, ...");
+    public static final Key RUN_IF_EXISTS = key("run.ifExists", "fail | new | resume", "fail", "When the run directory exists: fail with a message, write to a new numbered directory <name>-2, -3, ..., or resume from its newest valid checkpoint (a finished run is left as it is).");
     public static final Key RUN_LOG_EVERY = key("run.logEvery", "int >= 1", "1", "Print a progress line every this many rounds.");
     public static final Key RUN_ENGINE = key("run.engine", "spark | local", "spark", "spark: devices are Spark partitions. local: the same rounds folded in this JVM without Spark (bit-for-bit the same theta; for small experiments and sweeps).");
     public static final Key RUN_SAMPLES = key("run.samples", "int >= 1", "64", "Chains shown in the sample PNG.");
@@ -90,6 +90,12 @@ public final class Keys {
     public static final Key OPT_LR = key("optimizer.lr", "double > 0", "1e-3", "Learning rate.");
     public static final Key OPT_BETA1 = key("optimizer.beta1", "double in [0, 1)", "0.9", "Adam beta1.");
     public static final Key OPT_BETA2 = key("optimizer.beta2", "double in [0, 1)", "0.999", "Adam beta2.");
+    // checkpoints and recovery
+    public static final Key CHECKPOINT_EVERY = key("checkpoint.every", "int >= 1", "50", "Write a checkpoint (theta, optimiser, every device's chains, residuals and weights) every this many rounds, and at round 0 and the end.");
+    public static final Key CHECKPOINT_KEEP = key("checkpoint.keep", "int >= 1", "2", "Committed checkpoints kept (older ones are deleted).");
+    public static final Key RECOVERY_MAX_ROLLBACKS = key("recovery.maxRollbacks", "int >= 0", "3", "On divergence roll back to the last checkpoint at most this many times, then fail (exit code 4).");
+    public static final Key RECOVERY_LR_FACTOR = key("recovery.lrFactor", "double in (0, 1]", "0.5", "Each rollback multiplies the learning rate by this.");
+    public static final Key RECOVERY_MAX_ENERGY = key("recovery.maxAbsEnergy", "double > 0", "1e6", "A round whose mean |energy| exceeds this counts as diverged (as do NaN/Inf energies, gradients or theta).");
     // spark
     public static final Key SPARK_MASTER = key("spark.master", "Spark master URL", null, "Master when not set by spark-submit (default local[*]).");
     public static final Key SPARK_CHECKPOINT_EVERY = key("spark.checkpointEvery", "int >= 1", "20", "Checkpoint the device-state RDD every this many rounds to cut its lineage.");

@@ -41,7 +41,12 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                         String ifExists, int logEvery, int samples, int devices, double deviceFraction,
                         DataSpec data, ModelSpec model, ChainSpec chains, StepSpec step, OptimiserSpec optimiser,
                         String sparkMaster, int checkpointEvery, int treeDepth, String method,
-                        org.sparkebm.core.train.JarzynskiSpec jarzynski, String engine) implements Serializable {
+                        org.sparkebm.core.train.JarzynskiSpec jarzynski, String engine, Recovery recovery)
+        implements Serializable {
+
+    /** Checkpointing and divergence recovery. */
+    public record Recovery(int checkpointEvery, int keep, int maxRollbacks, double lrFactor, double maxAbsEnergy)
+            implements Serializable {}
 
     /** Where data comes from. */
     public record DataSpec(String source, int rows, int dim, double p1, double[][] means, double[] weights, double std,
@@ -266,11 +271,14 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 s.doubleIn(Keys.OPT_LR, 0, true, Double.POSITIVE_INFINITY, true),
                 s.doubleIn(Keys.OPT_BETA1, 0, false, 1, true), s.doubleIn(Keys.OPT_BETA2, 0, false, 1, true));
         return new RunConfig(s.resolved(), name, s.longValue(Keys.RUN_SEED), s.intAtLeast(Keys.RUN_ROUNDS, 1),
-                s.string(Keys.RUN_OUTPUT_DIR), s.choice(Keys.RUN_IF_EXISTS, "fail", "new"),
+                s.string(Keys.RUN_OUTPUT_DIR), s.choice(Keys.RUN_IF_EXISTS, "fail", "new", "resume"),
                 s.intAtLeast(Keys.RUN_LOG_EVERY, 1), s.intAtLeast(Keys.RUN_SAMPLES, 1), devices,
                 s.doubleIn(Keys.DEVICES_FRACTION, 0, true, 1, false), data, model, chains, step, opt,
                 s.optional(Keys.SPARK_MASTER), s.intAtLeast(Keys.SPARK_CHECKPOINT_EVERY, 1),
-                s.intAtLeast(Keys.SPARK_TREE_DEPTH, 1), method, jspec, s.choice(Keys.RUN_ENGINE, "spark", "local"));
+                s.intAtLeast(Keys.SPARK_TREE_DEPTH, 1), method, jspec, s.choice(Keys.RUN_ENGINE, "spark", "local"),
+                new Recovery(s.intAtLeast(Keys.CHECKPOINT_EVERY, 1), s.intAtLeast(Keys.CHECKPOINT_KEEP, 1),
+                        s.intAtLeast(Keys.RECOVERY_MAX_ROLLBACKS, 0), s.doubleIn(Keys.RECOVERY_LR_FACTOR, 0, true, 1, false),
+                        s.doubleIn(Keys.RECOVERY_MAX_ENERGY, 0, true, Double.POSITIVE_INFINITY, false)));
     }
 
     private static DataSpec parseData(Settings s) {

@@ -38,6 +38,18 @@ public final class LocalTrainer {
         }
     }
 
+    /** Replaces the device states and history (resume or rollback). {@code states} is read. */
+    public void restore(List<DeviceState> states, List<RoundSummary> history) {
+        if (states.size() != this.states.length) {
+            throw new IllegalArgumentException(states.size() + " device states for " + this.states.length + " devices");
+        }
+        for (int p = 0; p < this.states.length; p++) {
+            this.states[p] = states.get(p);
+        }
+        this.history.clear();
+        this.history.addAll(history);
+    }
+
     /** All device states, in partition order. */
     public List<DeviceState> states() {
         return java.util.Arrays.asList(states.clone());

@@ -44,7 +44,7 @@ public final class Nd4jOptimiser implements Optimiser {
     }
 
     @Override
-    public void step(INDArray theta, INDArray gradient, int iteration) {
+    public void step(INDArray theta, INDArray gradient, int iteration, double lrMultiplier) {
         if (gradient.length() != numParams || theta.length() != numParams) {
             throw new IllegalArgumentException("optimiser for " + numParams + " parameters given " + gradient.length());
         }
@@ -52,6 +52,9 @@ public final class Nd4jOptimiser implements Optimiser {
         updater.applyUpdater(u, iteration, 0);
         if (lrScale != null) {
             u.muli(Nd4j.createFromArray(lrScale).reshape(1, numParams));
+        }
+        if (lrMultiplier != 1.0) {
+            u.muli(lrMultiplier);
         }
         theta.subi(u.reshape(theta.shape()).castTo(theta.dataType()));
     }

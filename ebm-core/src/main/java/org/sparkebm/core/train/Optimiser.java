@@ -17,7 +17,15 @@ public interface Optimiser extends Serializable {
      * @param theta    read and written, flat
      * @param gradient read only, flat, same length
      */
-    void step(INDArray theta, INDArray gradient, int iteration);
+    default void step(INDArray theta, INDArray gradient, int iteration) {
+        step(theta, gradient, iteration, 1.0);
+    }
+
+    /**
+     * One update scaled by {@code lrMultiplier} (θ ← θ − m·u(g)); the optimiser's state evolves as without it.
+     * Used after divergence rollbacks.
+     */
+    void step(INDArray theta, INDArray gradient, int iteration, double lrMultiplier);
 
     /** A copy of the internal state (e.g. Adam's moments), or an empty array when stateless. */
     INDArray state();

@@ -21,6 +21,8 @@ public final class RoundDriver {
     private final double logZ0;
     private int round;
     private boolean resampleNext;
+    private double lrMultiplier = 1.0;
+    private int rollbacks;
 
     /** Starts from the model's θ_0. */
     public RoundDriver(RunConfig config, EnergyModel initial) {
@@ -50,12 +52,38 @@ public final class RoundDriver {
         return optimiser;
     }
 
-    /** Restores θ, optimiser state, round and the pending resampling decision (from a checkpoint). */
-    public void restore(float[] theta, INDArray optimiserState, int round, boolean resampleNext) {
-        this.theta.assign(Nd4j.createFromArray(theta));
-        optimiser.setState(optimiserState);
-        this.round = round;
-        this.resampleNext = resampleNext;
+    /** The driver's part of a checkpoint (history and timings are the trainer's). */
+    public org.sparkebm.core.checkpoint.DriverCheckpoint snapshot(List<RoundSummary> history, double[] roundSeconds) {
+        INDArray st = optimiser.state();
+        float[] os = st.isEmpty() ? new float[0] : st.dup().data().asFloat();
+        return new org.sparkebm.core.checkpoint.DriverCheckpoint(round, theta(), os,
+                resampleNext, lrMultiplier, rollbacks, new java.util.ArrayList<>(history), roundSeconds.clone(),
+                new java.util.TreeMap<>(config.resolved()), config.devices());
+    }
+
+    /** Restores θ, optimiser state, round, resampling decision and rollback state from a checkpoint. */
+    public void restore(org.sparkebm.core.checkpoint.DriverCheckpoint c) {
+        this.theta.assign(org.sparkebm.core.util.NdArrays.of(c.theta(), c.theta().length));
+        optimiser.setState(c.optimiser().length == 0 ? Nd4j.empty(DataType.FLOAT)
+                : org.sparkebm.core.util.NdArrays.of(c.optimiser(), 1, c.optimiser().length));
+        this.round = c.nextRound();
+        this.resampleNext = c.resampleNext();
+        this.lrMultiplier = c.lrMultiplier();
+        this.rollbacks = c.rollbacks();
+    }
+
+    /** Sets the learning-rate multiplier and rollback count (after a divergence rollback). */
+    public void setRecovery(double lrMultiplier, int rollbacks) {
+        this.lrMultiplier = lrMultiplier;
+        this.rollbacks = rollbacks;
+    }
+
+    public double lrMultiplier() {
+        return lrMultiplier;
+    }
+
+    public int rollbacks() {
+        return rollbacks;
     }
 
     /** D^t: all devices, or a seeded draw without replacement of max(1, round(fraction·P)), ascending. */
@@ -91,7 +119,7 @@ public final class RoundDriver {
             grad = agg.mean(d);
         }
         double updNorm = DeviceStep.norm(grad);
-        optimiser.step(theta, Nd4j.createFromArray(grad), round);
+        optimiser.step(theta, org.sparkebm.core.util.NdArrays.of(grad, grad.length), round, lrMultiplier);
         List<DeviceMetrics> ms = agg.metrics();
         double ep = 0;
         double en = 0;
