@@ -23,7 +23,7 @@ import org.sparkebm.core.train.RoundSummary;
 public final class RunOutputs {
     static final String CSV_HEADER = "round,devices,energy_pos,energy_neg,loss,grad_norm,update_norm,encoded_bytes,"
             + "dense_bytes,spark_result_bytes,device_seconds,round_seconds,outside_seconds,reinitialised,ess,log_z,"
-            + "cross_entropy,resample_next,mode_weights";
+            + "cross_entropy,resample_next,mode_weights,epsilon";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -85,7 +85,8 @@ public final class RunOutputs {
                     .append(fmt(s.deviceSeconds())).append(',').append(fmt(roundSeconds[i])).append(',')
                     .append(fmt(outside)).append(',').append(s.reinitialised()).append(',')
                     .append(fmt(s.ess())).append(',').append(fmt(s.logZ())).append(',').append(fmt(s.crossEntropy()))
-                    .append(',').append(s.resampleNext()).append(',').append(joinWeights(s.modeWeights())).append('\n');
+                    .append(',').append(s.resampleNext()).append(',').append(joinWeights(s.modeWeights())).append(',')
+                    .append(fmt(s.epsilon())).append('\n');
         }
         HadoopFiles.writeAtomically(file("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -108,8 +109,8 @@ public final class RunOutputs {
     /** Final figures; for mixture energies the learned mode weights and means. */
     public Map<String, Object> writeSummary(RunConfig cfg, List<RoundSummary> history, long[] sparkBytes,
                                             double seconds, EnergyModel model, Dataset data, int executors,
-                                            List<Map<String, Object>> rollbacks, double lrMultiplier)
-            throws IOException {
+                                            List<Map<String, Object>> rollbacks, double lrMultiplier,
+                                            String stopReason) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run", cfg.name());
         m.put("executors", executors);
@@ -127,6 +128,22 @@ public final class RunOutputs {
         }
         m.put("participating_devices_per_round", perRound);
         m.put("rollbacks", rollbacks);
+        if (stopReason != null) {
+            m.put("stopped_early", stopReason);
+        }
+        if (cfg.privacy().enabled()) {
+            Map<String, Object> pr = new LinkedHashMap<>();
+            pr.put("epsilon", history.isEmpty() ? 0.0 : history.get(history.size() - 1).epsilon());
+            pr.put("delta", cfg.privacy().delta());
+            pr.put("noise_multiplier", cfg.privacy().noise());
+            pr.put("clip", cfg.privacy().clip());
+            pr.put("noise_at", cfg.privacy().where());
+            pr.put("sampling_rate", org.sparkebm.core.train.RoundDriver.samplingRate(cfg));
+            pr.put("rounds", history.size());
+            pr.put("accountant", "RDP of the Poisson-subsampled Gaussian mechanism, integer orders 2..256,"
+                    + " adjacency: one device's data added or removed");
+            m.put("privacy", pr);
+        }
         m.put("final_lr_multiplier", lrMultiplier);
         m.put("compressor", cfg.step().compressor().describe());
         m.put("encoded_bytes_up", enc);

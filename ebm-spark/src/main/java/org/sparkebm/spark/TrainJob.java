@@ -44,6 +44,16 @@ public final class TrainJob {
         try {
             cfg = RunConfig.load(Path.of(args[0]), Arrays.asList(args).subList(1, args.length));
             data = ShardLoader.loadAll(cfg);
+            if (cfg.privacy().enabled()) {
+                double eps1 = new org.sparkebm.core.privacy.RdpAccountant(
+                        org.sparkebm.core.train.RoundDriver.samplingRate(cfg), cfg.privacy().noise())
+                        .epsilon(1, cfg.privacy().delta())[0];
+                if (eps1 > cfg.privacy().epsilonBudget()) {
+                    throw new ConfigException(String.format(Locale.ROOT, "privacy.epsilonBudget = %s allows no round:"
+                            + " one round already costs ε = %.4f (raise privacy.noise or the budget)",
+                            cfg.privacy().epsilonBudget(), eps1));
+                }
+            }
             EnergyModel probe = cfg.initialModel(data.sampleShape());
             if (probe.inputDim() != data.dim()) {
                 throw new ConfigException("model expects " + probe.inputDim() + " features, data has " + data.dim());
@@ -177,7 +187,17 @@ public final class TrainJob {
         List<Map<String, Object>> events = new java.util.ArrayList<>();
         long start = System.nanoTime();
         int startRound = driver.round();
+        String stopReason = null;
         while (driver.round() < cfg.rounds()) {
+            if (!driver.budgetAllowsNextRound()) {
+                stopReason = String.format(Locale.ROOT, "privacy budget: round %d would take ε from %.4f past %.4f",
+                        driver.round() + 1, driver.epsilonAfter(driver.round()), cfg.privacy().epsilonBudget());
+                System.out.println("sparkebm: stopping early, " + stopReason);
+                if (driver.round() % rec.checkpointEvery() != 0) {
+                    last = checkpoint(store, engine, driver, roundSeconds, rec);
+                }
+                break;
+            }
             long t0 = System.nanoTime();
             RoundSummary s = engine.step();
             roundSeconds[s.round()] = (System.nanoTime() - t0) / 1e9;
@@ -224,9 +244,9 @@ public final class TrainJob {
         outputs.writeModel(cfg, data.sampleShape(), theta);
         writeSamples(cfg, outputs, model, states, data);
         Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data, executors,
-                events, driver.lrMultiplier());
+                events, driver.lrMultiplier(), stopReason);
         System.out.printf(Locale.ROOT, "sparkebm: done in %.1f s (%.2f rounds/s); bytes up %s encoded vs %s dense fp32%s%n",
-                seconds, (cfg.rounds() - startRound) / seconds, human((long) summary.get("encoded_bytes_up")),
+                seconds, (history.size() - startRound) / seconds, human((long) summary.get("encoded_bytes_up")),
                 human((long) summary.get("dense_fp32_bytes_up")),
                 summary.containsKey("mode_weights") ? "; mode weights " + Arrays.toString((double[]) summary.get("mode_weights")) : "");
         System.out.println("sparkebm: results in " + outputs.dir() + " (summary.json, metrics.csv, samples.png, model.bin, manifest.json)");
@@ -246,6 +266,9 @@ public final class TrainJob {
 
     /** Why round s counts as diverged, or null. */
     static String divergence(RoundSummary s, org.sparkebm.core.train.RoundDriver driver, RunConfig.Recovery rec) {
+        if (s.devices().isEmpty()) {
+            return null; // no device this round (Poisson sampling): nothing to judge
+        }
         if (!Double.isFinite(s.energyPos()) || !Double.isFinite(s.energyNeg()) || !Double.isFinite(s.gradNorm())
                 || !Double.isFinite(s.updateNorm())) {
             return "round " + s.round() + ": non-finite energies or gradients (E+ " + s.energyPos() + ", E- "
@@ -277,6 +300,9 @@ public final class TrainJob {
         String extra = "";
         if (!Double.isNaN(s.ess())) {
             extra += String.format(Locale.ROOT, " | ESS %.0f log Z %.3f CE %.4f", s.ess(), s.logZ(), s.crossEntropy());
+        }
+        if (!Double.isNaN(s.epsilon())) {
+            extra += String.format(Locale.ROOT, " | ε %.4f", s.epsilon());
         }
         if (s.modeWeights() != null) {
             extra += " | weights " + Arrays.toString(Arrays.stream(s.modeWeights())

@@ -137,4 +137,25 @@ class ResumeTest {
         String summary = Files.readString(out.resolve("r/summary.json"));
         assertTrue(summary.contains("\"rolled_back_to\"") && summary.contains("\"final_lr_multiplier\" : 0.01"), summary);
     }
+
+    @Test
+    void aPrivacyBudgetStopsTheRunBeforeItIsExceeded() throws Exception {
+        Path c = conf();
+        Path out = tmp.resolve("runs");
+        org.sparkebm.core.privacy.RdpAccountant acc = new org.sparkebm.core.privacy.RdpAccountant(0.5, 1.0);
+        double budget = acc.epsilon(20, 1e-5)[0];
+        Result r = run(args(c, "run.engine=local", "run.outputDir=" + out, "run.rounds=200", "privacy.clip=1",
+                "privacy.noise=1.0", "devices.fraction=0.5", "devices.sampling=poisson",
+                "privacy.epsilonBudget=" + budget));
+        assertEquals(ExitCode.OK, r.code(), r.out());
+        assertTrue(r.out().contains("stopping early, privacy budget"), r.out());
+        com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("r/summary.json").toFile());
+        assertEquals(20, s.get("rounds").asInt(), "stops after exactly the rounds the budget allows");
+        assertEquals(budget, s.get("privacy").get("epsilon").asDouble(), 1e-12);
+        Result none = run(args(c, "run.engine=local", "run.outputDir=" + out, "run.name=none", "privacy.clip=1",
+                "privacy.epsilonBudget=0.001"));
+        assertEquals(ExitCode.BAD_CONFIG, none.code());
+        assertTrue(none.out().contains("allows no round"), none.out());
+    }
 }

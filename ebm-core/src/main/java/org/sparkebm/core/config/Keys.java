@@ -30,6 +30,7 @@ public final class Keys {
     // devices
     public static final Key DEVICES_COUNT = key("devices.count", "int >= 1", "4", "Devices P = Spark partitions; each holds its own data shard and chains.");
     public static final Key DEVICES_FRACTION = key("devices.fraction", "double in (0, 1]", "1.0", "Fraction of devices drawn (seeded, without replacement) each round; at least one.");
+    public static final Key DEVICES_SAMPLING = key("devices.sampling", "fixed | poisson", "fixed", "fixed: exactly round(fraction P) devices per round; poisson: each device independently with probability devices.fraction (what the privacy accountant assumes).");
     // data
     public static final Key DATA_SOURCE = key("data.source", "gmm | two-modes | eight-gaussians | rings | idx", "gmm", "Where the data comes from: generated from the seed, or an IDX file.");
     public static final Key DATA_ROWS = key("data.rows", "int >= 1", "10000", "Rows to generate (synthetic sources).");
@@ -90,6 +91,12 @@ public final class Keys {
     public static final Key OPT_LR = key("optimizer.lr", "double > 0", "1e-3", "Learning rate.");
     public static final Key OPT_BETA1 = key("optimizer.beta1", "double in [0, 1)", "0.9", "Adam beta1.");
     public static final Key OPT_BETA2 = key("optimizer.beta2", "double in [0, 1)", "0.999", "Adam beta2.");
+    // differential privacy
+    public static final Key PRIVACY_CLIP = key("privacy.clip", "double >= 0", "0", "Clip each device's delta to this l2 norm C and add Gaussian noise (0: privacy off).");
+    public static final Key PRIVACY_NOISE = key("privacy.noise", "double > 0", "1.0", "Noise multiplier sigma: noise std is sigma C.");
+    public static final Key PRIVACY_NOISE_AT = key("privacy.noiseAt", "device | driver", "device", "device: each device noises its clipped delta before compression (the driver never sees an un-noised update); driver: noise added once to the sum (needs compress.errorFeedback=false).");
+    public static final Key PRIVACY_DELTA = key("privacy.delta", "double in (0, 1)", "1e-5", "delta of the reported (epsilon, delta).");
+    public static final Key PRIVACY_BUDGET = key("privacy.epsilonBudget", "double > 0", "inf", "Stop before a round would take epsilon past this.");
     // checkpoints and recovery
     public static final Key CHECKPOINT_EVERY = key("checkpoint.every", "int >= 1", "50", "Write a checkpoint (theta, optimiser, every device's chains, residuals and weights) every this many rounds, and at round 0 and the end.");
     public static final Key CHECKPOINT_KEEP = key("checkpoint.keep", "int >= 1", "2", "Committed checkpoints kept (older ones are deleted).");

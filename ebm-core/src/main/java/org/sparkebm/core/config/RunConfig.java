@@ -41,7 +41,8 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                         String ifExists, int logEvery, int samples, int devices, double deviceFraction,
                         DataSpec data, ModelSpec model, ChainSpec chains, StepSpec step, OptimiserSpec optimiser,
                         String sparkMaster, int checkpointEvery, int treeDepth, String method,
-                        org.sparkebm.core.train.JarzynskiSpec jarzynski, String engine, Recovery recovery)
+                        org.sparkebm.core.train.JarzynskiSpec jarzynski, String engine, Recovery recovery,
+                        String deviceSampling, org.sparkebm.core.privacy.PrivacySpec privacy)
         implements Serializable {
 
     /** Checkpointing and divergence recovery. */
@@ -230,10 +231,26 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         if (!(chains.uniformLow() < chains.uniformHigh())) {
             throw s.bad(Keys.CHAINS_UNIFORM_HIGH, "must be above chains.uniform.low");
         }
+        org.sparkebm.core.privacy.PrivacySpec privacy = new org.sparkebm.core.privacy.PrivacySpec(
+                s.doubleIn(Keys.PRIVACY_CLIP, 0, false, Double.POSITIVE_INFINITY, true),
+                s.doubleIn(Keys.PRIVACY_NOISE, 0, true, Double.POSITIVE_INFINITY, true),
+                s.choice(Keys.PRIVACY_NOISE_AT, "device", "driver"), s.doubleIn(Keys.PRIVACY_DELTA, 0, true, 1, true),
+                s.doubleIn(Keys.PRIVACY_BUDGET, 0, true, Double.POSITIVE_INFINITY, false));
+        String sampling = s.choice(Keys.DEVICES_SAMPLING, "fixed", "poisson");
+        if (privacy.enabled()) {
+            if (s.doubleValue(Keys.DEVICES_FRACTION) < 1 && !sampling.equals("poisson")) {
+                throw s.bad(Keys.DEVICES_SAMPLING, "the privacy accountant covers Poisson sampling of devices: set"
+                        + " devices.sampling = poisson (or devices.fraction = 1)");
+            }
+            if (privacy.where().equals("driver") && ef) {
+                throw s.bad(Keys.PRIVACY_NOISE_AT, "driver-side noise bounds each message by C only without error"
+                        + " feedback: set compress.errorFeedback = false, or privacy.noiseAt = device");
+            }
+        }
         StepSpec step = new StepSpec(s.intAtLeast(Keys.TRAIN_BATCH, 1), s.intAtLeast(Keys.TRAIN_CHAINS, 1),
                 s.intAtLeast(Keys.SAMPLER_STEPS, 0), s.doubleIn(Keys.TRAIN_L2, 0, false, Double.POSITIVE_INFINITY, true),
                 sampler, s.doubleIn(Keys.CHAINS_REINIT, 0, false, 1, false), s.intAtLeast(Keys.TRAIN_RESET_EVERY, 0),
-                compressor, ef);
+                compressor, ef, privacy.enabled() ? privacy : null);
         String method = s.choice(Keys.TRAIN_METHOD, "pcd", "cd", "jarzynski");
         if (method.equals("cd") && step.resetEvery() == 0) {
             throw s.bad(Keys.TRAIN_RESET_EVERY, "train.method = cd restarts chains every train.resetEvery rounds: set it >= 1");
@@ -246,6 +263,10 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 s.doubleIn(Keys.JARZYNSKI_ESS_FRACTION, 0, false, 1, true),
                 s.choice(Keys.JARZYNSKI_RESAMPLING, "island"));
         if (method.equals("jarzynski")) {
+            if (step.privacy() != null) {
+                throw s.bad(Keys.PRIVACY_CLIP, "differential privacy is implemented for pcd and cd, not for"
+                        + " train.method = jarzynski");
+            }
             if (!samplerType.equals("ula")) {
                 throw s.bad(Keys.SAMPLER_TYPE, "Jarzynski weights are derived for ULA moves: use sampler.type = ula");
             }
@@ -278,7 +299,8 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 s.intAtLeast(Keys.SPARK_TREE_DEPTH, 1), method, jspec, s.choice(Keys.RUN_ENGINE, "spark", "local"),
                 new Recovery(s.intAtLeast(Keys.CHECKPOINT_EVERY, 1), s.intAtLeast(Keys.CHECKPOINT_KEEP, 1),
                         s.intAtLeast(Keys.RECOVERY_MAX_ROLLBACKS, 0), s.doubleIn(Keys.RECOVERY_LR_FACTOR, 0, true, 1, false),
-                        s.doubleIn(Keys.RECOVERY_MAX_ENERGY, 0, true, Double.POSITIVE_INFINITY, false)));
+                        s.doubleIn(Keys.RECOVERY_MAX_ENERGY, 0, true, Double.POSITIVE_INFINITY, false)),
+                sampling, privacy);
     }
 
     private static DataSpec parseData(Settings s) {

@@ -104,6 +104,19 @@ public final class DeltaAggregator implements Serializable {
         return s;
     }
 
+    /** Σ_p Δ^p in partition order; zeros when no device reported (DP rounds with Poisson sampling may be empty). */
+    public float[] sum(int dim) {
+        float[] acc = new float[dim];
+        for (byte[] b : deltas.values()) {
+            Compressed c = Compressed.decode(b);
+            if (c.dim() != dim) {
+                throw new IllegalStateException("device update has dimension " + c.dim() + ", θ has " + dim);
+            }
+            c.addTo(acc, 1f);
+        }
+        return acc;
+    }
+
     /** (1/|D^t|) Σ_p Δ^p, summed in partition order. */
     public float[] mean(int dim) {
         if (deltas.isEmpty()) {

@@ -82,6 +82,14 @@ public final class DeviceStep {
                 e -> ContrastiveLoss.coefficients(e, nPos, null, spec.l2()));
         float[] delta = pg.gradient().castTo(DataType.FLOAT).data().asFloat();
         double gradNorm = norm(delta);
+        if (spec.privacy() != null && spec.privacy().enabled()) {
+            // clip, then (device mode) noise, before compression and error feedback: all later steps are
+            // post-processing of the noised clipped vector
+            spec.privacy().clipInPlace(delta);
+            if (spec.privacy().where().equals("device")) {
+                spec.privacy().addNoise(delta, Seeds.random(runSeed, Seeds.Purpose.PRIVACY_NOISE, round, partition, 0));
+            }
+        }
         float[] residual = state.residual() == null ? null : state.residual().clone();
         Compressed c = spec.compressor().compress(delta, residual);
         byte[] encoded = c.encode();

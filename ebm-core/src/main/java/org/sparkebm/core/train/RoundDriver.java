@@ -23,6 +23,7 @@ public final class RoundDriver {
     private boolean resampleNext;
     private double lrMultiplier = 1.0;
     private int rollbacks;
+    private final org.sparkebm.core.privacy.RdpAccountant accountant;
 
     /** Starts from the model's θ_0. */
     public RoundDriver(RunConfig config, EnergyModel initial) {
@@ -31,6 +32,24 @@ public final class RoundDriver {
         this.optimiser = config.optimiser().create(theta.length(), config.model().lrScale(initial));
         this.probe = initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy ? initial.copy() : null;
         this.logZ0 = initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy g ? g.logPartition() : 0.0;
+        var priv = config.privacy();
+        this.accountant = priv.enabled() && priv.noise() > 0
+                ? new org.sparkebm.core.privacy.RdpAccountant(samplingRate(config), priv.noise()) : null;
+    }
+
+    /** The device sampling rate q the accountant uses. */
+    public static double samplingRate(RunConfig config) {
+        return config.deviceFraction() >= 1.0 ? 1.0 : config.deviceFraction();
+    }
+
+    /** ε after {@code rounds} rounds (NaN without privacy). */
+    public double epsilonAfter(long rounds) {
+        return accountant == null ? Double.NaN : accountant.epsilon(rounds, config.privacy().delta())[0];
+    }
+
+    /** Whether running one more round keeps ε within privacy.epsilonBudget. */
+    public boolean budgetAllowsNextRound() {
+        return accountant == null || epsilonAfter(round + 1) <= config.privacy().epsilonBudget();
     }
 
     /** Whether devices must resample their walkers at the start of the next round (Jarzynski). */
@@ -94,6 +113,11 @@ public final class RoundDriver {
             Arrays.setAll(all, i -> i);
             return all;
         }
+        if (config.deviceSampling().equals("poisson")) {
+            // each device independently with probability q, from its own seed
+            return java.util.stream.IntStream.range(0, p).filter(i -> Seeds.random(config.seed(),
+                    Seeds.Purpose.DEVICE_SELECT, round, i, 1).nextDouble() < config.deviceFraction()).toArray();
+        }
         int count = (int) Math.max(1, Math.round(config.deviceFraction() * p));
         java.util.SplittableRandom rng = Seeds.random(config.seed(), Seeds.Purpose.DEVICE_SELECT, round, 0, 0);
         return DeviceStep.chooseRows(p, count, rng);
@@ -115,6 +139,16 @@ public final class RoundDriver {
             logZ = logZ0 + j.logSum() - Math.log(j.walkers());
             ce = logZ + j.meanDataEnergy();
             resample = config.jarzynski().shouldResample(ess, j.walkers());
+        } else if (config.privacy().enabled()) {
+            // fixed denominator q·P (the expected number of devices) keeps each device's sensitivity at C / (qP)
+            grad = agg.sum(d);
+            if (config.privacy().where().equals("driver")) {
+                config.privacy().addNoise(grad, Seeds.random(config.seed(), Seeds.Purpose.PRIVACY_NOISE, round, -1, 0));
+            }
+            float inv = (float) (1.0 / (samplingRate(config) * config.devices()));
+            for (int i = 0; i < d; i++) {
+                grad[i] *= inv;
+            }
         } else {
             grad = agg.mean(d);
         }
@@ -135,7 +169,7 @@ public final class RoundDriver {
             secs = Math.max(secs, m.stepSeconds());
             reinit += m.reinitialised();
         }
-        int n = ms.size();
+        int n = Math.max(1, ms.size());
         double[] modes = null;
         if (probe instanceof org.sparkebm.core.model.GaussianMixtureEnergy g) {
             g.setParams(theta);
@@ -143,7 +177,7 @@ public final class RoundDriver {
         }
         RoundSummary s = new RoundSummary(round, agg.deviceIds(), ep / n, en / n, loss / n, gn / n, updNorm,
                 agg.encodedBytes(), 4L * d * n * (config.method().equals("jarzynski") ? 2 : 1), secs, reinit, ess,
-                logZ, ce, resample, modes);
+                logZ, ce, resample, modes, epsilonAfter(round + 1));
         resampleNext = resample;
         round++;
         return s;

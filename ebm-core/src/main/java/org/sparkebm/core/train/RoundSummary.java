@@ -23,8 +23,9 @@ import java.util.List;
  * @param crossEntropy     Jarzynski: log Z + mean data energy; NaN otherwise
  * @param resampleNext     Jarzynski: whether the walkers are resampled at the start of the next round
  * @param modeWeights      mixture energies: the learned mode weights after this round's update; else null
+ * @param epsilon          differential privacy: ε spent after this round (at privacy.delta); NaN when off
  */
 public record RoundSummary(int round, List<Integer> devices, double energyPos, double energyNeg, double loss,
                            double gradNorm, double updateNorm, long encodedBytes, long denseBytes,
                            double deviceSeconds, int reinitialised, double ess, double logZ, double crossEntropy,
-                           boolean resampleNext, double[] modeWeights) implements Serializable {}
+                           boolean resampleNext, double[] modeWeights, double epsilon) implements Serializable {}

@@ -16,9 +16,18 @@ import org.sparkebm.core.sampling.LangevinSampler;
  * @param resetEvery     CD: every this many rounds all drawn chains restart from the initialiser (0: never)
  * @param compressor     C applied to δ^p
  * @param errorFeedback  whether the device keeps an error-feedback residual for C
+ * @param privacy        device-level differential privacy (clip and device-side noise), or null for none
  */
 public record StepSpec(int batch, int chains, int steps, double l2, LangevinSampler sampler, double reinitFraction,
-                       int resetEvery, Compressor compressor, boolean errorFeedback) implements Serializable {
+                       int resetEvery, Compressor compressor, boolean errorFeedback,
+                       org.sparkebm.core.privacy.PrivacySpec privacy) implements Serializable {
+
+    /** Without privacy. */
+    public StepSpec(int batch, int chains, int steps, double l2, LangevinSampler sampler, double reinitFraction,
+                    int resetEvery, Compressor compressor, boolean errorFeedback) {
+        this(batch, chains, steps, l2, sampler, reinitFraction, resetEvery, compressor, errorFeedback, null);
+    }
+
     public StepSpec {
         if (batch < 1 || chains < 1 || steps < 0 || !(l2 >= 0) || !(reinitFraction >= 0 && reinitFraction <= 1)
                 || resetEvery < 0 || sampler == null || compressor == null) {
