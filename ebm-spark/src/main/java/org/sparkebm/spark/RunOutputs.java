@@ -23,7 +23,7 @@ import org.sparkebm.core.train.RoundSummary;
 public final class RunOutputs {
     static final String CSV_HEADER = "round,devices,energy_pos,energy_neg,loss,grad_norm,update_norm,encoded_bytes,"
             + "dense_bytes,spark_result_bytes,device_seconds,round_seconds,outside_seconds,reinitialised,ess,log_z,"
-            + "cross_entropy,resample_next,mode_weights,epsilon";
+            + "cross_entropy,resample_next,mode_weights,epsilon,event";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -72,7 +72,8 @@ public final class RunOutputs {
     }
 
     /** One CSV row per round. {@code sparkBytes[i]} and {@code roundSeconds[i]} align with history. */
-    public void writeMetrics(List<RoundSummary> history, long[] sparkBytes, double[] roundSeconds) throws IOException {
+    public void writeMetrics(List<RoundSummary> history, long[] sparkBytes, double[] roundSeconds,
+                             Map<Integer, String> events) throws IOException {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (int i = 0; i < history.size(); i++) {
             RoundSummary s = history.get(i);
@@ -86,7 +87,7 @@ public final class RunOutputs {
                     .append(fmt(outside)).append(',').append(s.reinitialised()).append(',')
                     .append(fmt(s.ess())).append(',').append(fmt(s.logZ())).append(',').append(fmt(s.crossEntropy()))
                     .append(',').append(s.resampleNext()).append(',').append(joinWeights(s.modeWeights())).append(',')
-                    .append(fmt(s.epsilon())).append('\n');
+                    .append(fmt(s.epsilon())).append(',').append(events.getOrDefault(s.round(), "")).append('\n');
         }
         HadoopFiles.writeAtomically(file("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -21,6 +21,12 @@ public final class ShardLoader {
         Dataset all;
         if (d.synthetic()) {
             all = d.generate(cfg.seed());
+        } else if (d.source().equals("csv")) {
+            try (InputStream in = HadoopFiles.open(d.path())) {
+                all = CsvReader.read(in, d.path(), d.csvHeader(), d.csvColumns(), d.limit());
+            } catch (IOException e) {
+                throw new DataException(d.path() + ": cannot open data file (" + e.getMessage() + ")", e);
+            }
         } else {
             IdxReader.Images img;
             try (InputStream in = HadoopFiles.open(d.path())) {

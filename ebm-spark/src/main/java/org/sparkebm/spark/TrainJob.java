@@ -185,6 +185,7 @@ public final class TrainJob {
             last = checkpoint(store, engine, driver, roundSeconds, rec);
         }
         List<Map<String, Object>> events = new java.util.ArrayList<>();
+        Map<Integer, String> eventsByRound = new java.util.TreeMap<>();
         long start = System.nanoTime();
         int startRound = driver.round();
         String stopReason = null;
@@ -218,6 +219,8 @@ public final class TrainJob {
                 ev.put("rolled_back_to", last.driver().nextRound());
                 ev.put("lr_multiplier", mult);
                 events.add(ev);
+                eventsByRound.merge(last.driver().nextRound(), String.format(Locale.ROOT,
+                        "resumed after rollback from round %d (lr x%.4g)", s.round(), mult), (x, y) -> x + "; " + y);
                 driver.restore(last.driver());
                 engine.restore(last.dir(), last.driver().history());
                 driver.setRecovery(mult, rollbacks);
@@ -240,7 +243,7 @@ public final class TrainJob {
         for (int i = 0; i < sparkBytes.length; i++) {
             sparkBytes[i] = sizes == null ? -1 : sizes.bytes(i);
         }
-        outputs.writeMetrics(history, sparkBytes, roundSeconds);
+        outputs.writeMetrics(history, sparkBytes, roundSeconds, eventsByRound);
         outputs.writeModel(cfg, data.sampleShape(), theta);
         writeSamples(cfg, outputs, model, states, data);
         Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data, executors,

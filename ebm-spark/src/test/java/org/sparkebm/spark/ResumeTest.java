@@ -136,6 +136,8 @@ class ResumeTest {
         assertEquals(ExitCode.OK, r.code(), r.out());
         String summary = Files.readString(out.resolve("r/summary.json"));
         assertTrue(summary.contains("\"rolled_back_to\"") && summary.contains("\"final_lr_multiplier\" : 0.01"), summary);
+        assertTrue(Files.readString(out.resolve("r/metrics.csv")).contains("resumed after rollback from round"),
+                "the rollback is logged in metrics.csv");
     }
 
     @Test

@@ -136,4 +136,29 @@ class TrainJobTest {
         assertTrue(missing.stderr().contains("nope.gz"), missing.stderr());
         assertTrue(Files.notExists(tmp.resolve("runs")), "no run directory for rejected input");
     }
+
+    @Test
+    void csvDataTrainsAndANaNIsNamedWithFileLineAndColumn() throws Exception {
+        Path c = conf();
+        Path good = tmp.resolve("good.csv");
+        StringBuilder sb = new StringBuilder("id,x,y\n");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 200; i++) {
+            sb.append(i).append(',').append(r.nextGaussian()).append(',').append(r.nextGaussian()).append('\n');
+        }
+        Files.writeString(good, sb.toString());
+        Result ok = run(args(c, "data.source=csv", "data.path=" + good, "data.csv.columns=x,y",
+                "run.outputDir=" + tmp.resolve("runs")));
+        assertEquals(ExitCode.OK, ok.code(), ok.stderr());
+        Path bad = tmp.resolve("bad.csv");
+        Files.writeString(bad, "x,y\n1,2\n3,NaN\n");
+        Result nan = run(args(c, "data.source=csv", "data.path=" + bad, "run.outputDir=" + tmp.resolve("runs2")));
+        assertEquals(ExitCode.BAD_DATA, nan.code());
+        assertTrue(nan.stderr().contains(bad.toString()) && nan.stderr().contains("line 3, column 'y'")
+                && nan.stderr().contains("NaN"), nan.stderr());
+        assertTrue(Files.notExists(tmp.resolve("runs2")), "rejected before anything is written");
+        Result missingCol = run(args(c, "data.source=csv", "data.path=" + good, "data.csv.columns=x,z"));
+        assertEquals(ExitCode.BAD_DATA, missingCol.code());
+        assertTrue(missingCol.stderr().contains("no column 'z'"), missingCol.stderr());
+    }
 }

@@ -32,7 +32,7 @@ public final class Keys {
     public static final Key DEVICES_FRACTION = key("devices.fraction", "double in (0, 1]", "1.0", "Fraction of devices drawn (seeded, without replacement) each round; at least one.");
     public static final Key DEVICES_SAMPLING = key("devices.sampling", "fixed | poisson", "fixed", "fixed: exactly round(fraction P) devices per round; poisson: each device independently with probability devices.fraction (what the privacy accountant assumes).");
     // data
-    public static final Key DATA_SOURCE = key("data.source", "gmm | two-modes | eight-gaussians | rings | idx", "gmm", "Where the data comes from: generated from the seed, or an IDX file.");
+    public static final Key DATA_SOURCE = key("data.source", "gmm | two-modes | eight-gaussians | rings | idx | csv", "gmm", "Where the data comes from: generated from the seed, an IDX file, or a CSV file of numbers.");
     public static final Key DATA_ROWS = key("data.rows", "int >= 1", "10000", "Rows to generate (synthetic sources).");
     public static final Key DATA_DIM = key("data.dim", "int >= 1", "50", "Dimension of two-modes data (W1: 50).");
     public static final Key DATA_P1 = key("data.p1", "double in (0, 1)", "0.25", "Weight of the mode at -10 e1 (two-modes).");
@@ -40,6 +40,8 @@ public final class Keys {
     public static final Key DATA_WEIGHTS = key("data.weights", "list of doubles", "0.2,0.8", "Component weights (gmm), one per mean.");
     public static final Key DATA_STD = key("data.std", "double > 0", "0.5", "Component standard deviation (gmm); ring noise (rings).");
     public static final Key DATA_PATH = key("data.path", "Hadoop path", null, "IDX image file (gzip or not), for data.source=idx.");
+    public static final Key DATA_CSV_HEADER = key("data.csv.header", "boolean", "true", "The CSV file's first line names the columns.");
+    public static final Key DATA_CSV_COLUMNS = key("data.csv.columns", "list of column names (or 0-based indices without header)", null, "Feature columns of a CSV file (default: all).");
     public static final Key DATA_LABELS = key("data.labels", "Hadoop path", null, "IDX label file; needed by data.classes.");
     public static final Key DATA_CLASSES = key("data.classes", "list of ints", null, "Keep only these classes (needs data.labels).");
     public static final Key DATA_CLASS_COUNTS = key("data.classCounts", "list of ints", null, "Per-class counts aligned with data.classes (first ones in file order).");

@@ -51,10 +51,11 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
 
     /** Where data comes from. */
     public record DataSpec(String source, int rows, int dim, double p1, double[][] means, double[] weights, double std,
-                           String path, String labels, int[] classes, int[] classCounts, int limit) implements Serializable {
+                           String path, String labels, int[] classes, int[] classCounts, int limit, boolean csvHeader,
+                           List<String> csvColumns) implements Serializable {
         /** Whether the data is generated from the seed (no files). */
         public boolean synthetic() {
-            return !source.equals("idx");
+            return !source.equals("idx") && !source.equals("csv");
         }
 
         /** Sample shape of synthetic data; {@code null} for files (known once the header is read). */
@@ -304,7 +305,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
     }
 
     private static DataSpec parseData(Settings s) {
-        String source = s.choice(Keys.DATA_SOURCE, "gmm", "two-modes", "eight-gaussians", "rings", "idx");
+        String source = s.choice(Keys.DATA_SOURCE, "gmm", "two-modes", "eight-gaussians", "rings", "idx", "csv");
         double[][] means = null;
         double[] weights = null;
         if (source.equals("gmm")) {
@@ -331,9 +332,12 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             }
         }
         String path = s.optional(Keys.DATA_PATH);
-        if (source.equals("idx") && (path == null || path.isBlank())) {
-            throw new ConfigException("data.source = idx needs data.path (an IDX image file)");
+        if ((source.equals("idx") || source.equals("csv")) && (path == null || path.isBlank())) {
+            throw new ConfigException("data.source = " + source + " needs data.path");
         }
+        String cols = s.optional(Keys.DATA_CSV_COLUMNS);
+        List<String> csvColumns = cols == null || cols.isBlank() ? null
+                : java.util.Arrays.stream(cols.split(",")).map(String::trim).toList();
         int[] classes = s.ints(Keys.DATA_CLASSES);
         int[] counts = s.ints(Keys.DATA_CLASS_COUNTS);
         if (counts != null && (classes == null || counts.length != classes.length)) {
@@ -345,7 +349,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         return new DataSpec(source, s.intAtLeast(Keys.DATA_ROWS, 1), s.intAtLeast(Keys.DATA_DIM, 1),
                 s.doubleIn(Keys.DATA_P1, 0, true, 1, true), means, weights,
                 s.doubleIn(Keys.DATA_STD, 0, true, Double.POSITIVE_INFINITY, true), path, s.optional(Keys.DATA_LABELS),
-                classes, counts, s.intAtLeast(Keys.DATA_LIMIT, 0));
+                classes, counts, s.intAtLeast(Keys.DATA_LIMIT, 0), s.bool(Keys.DATA_CSV_HEADER), csvColumns);
     }
 
     private static ModelSpec parseModel(Settings s) {
