@@ -24,7 +24,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * exactly (checked at construction). θ layout: for each conv layer W (c order) then b; then the dense weight
  * (length C·H·W) and bias.
  */
-public final class ConvEnergy implements EnergyModel {
+public final class ConvEnergy extends FlatParamEnergy {
 
     /** One convolution layer. */
     public record ConvLayer(int outChannels, int kernel, int stride, int padding) implements java.io.Serializable {
@@ -37,9 +37,7 @@ public final class ConvEnergy implements EnergyModel {
 
     private final int[] inShape; // C, H, W
     private final List<ConvLayer> layers;
-    private final DataType type;
     private final int[][] shapes; // per layer output C, H, W; shapes[0] is the input
-    private final INDArray theta;
     private final INDArray[] weights;
     private final INDArray[] biases;
     private final INDArray denseW; // [F, 1]
@@ -47,35 +45,12 @@ public final class ConvEnergy implements EnergyModel {
     private final int flat;
 
     public ConvEnergy(int[] inShape, List<ConvLayer> layers, DataType type) {
-        if (inShape.length != 3) {
-            throw new IllegalArgumentException("conv energy needs a (C, H, W) sample shape");
-        }
-        if (layers.isEmpty()) {
-            throw new IllegalArgumentException("conv energy needs at least one conv layer");
-        }
+        super(paramCount(inShape, layers), inShape, type);
         this.inShape = inShape.clone();
         this.layers = List.copyOf(layers);
-        this.type = type;
-        shapes = new int[layers.size() + 1][];
-        shapes[0] = inShape.clone();
-        long n = 0;
-        for (int l = 0; l < layers.size(); l++) {
-            ConvLayer c = layers.get(l);
-            int[] s = shapes[l];
-            int span = s[1] + 2 * c.padding() - c.kernel();
-            int spanW = s[2] + 2 * c.padding() - c.kernel();
-            if (span < 0 || spanW < 0 || span % c.stride() != 0 || spanW % c.stride() != 0) {
-                throw new IllegalArgumentException("conv layer " + (l + 1) + " (" + c.kernel() + "x" + c.kernel()
-                        + ", stride " + c.stride() + ", pad " + c.padding() + ") does not tile its " + s[1] + "x" + s[2]
-                        + " input: need (H + 2p - k) divisible by the stride");
-            }
-            shapes[l + 1] = new int[] {c.outChannels(), span / c.stride() + 1, spanW / c.stride() + 1};
-            n += (long) c.kernel() * c.kernel() * s[0] * c.outChannels() + c.outChannels();
-        }
+        this.shapes = outputShapes(inShape, layers);
         int[] last = shapes[layers.size()];
         flat = last[0] * last[1] * last[2];
-        n += flat + 1;
-        theta = Nd4j.zeros(type, n);
         weights = new INDArray[layers.size()];
         biases = new INDArray[layers.size()];
         long off = 0;
@@ -93,6 +68,42 @@ public final class ConvEnergy implements EnergyModel {
         denseB = theta.get(NDArrayIndex.interval(off, off + 1)).reshape('c', 1, 1);
     }
 
+    /** Per layer output (C, H, W), index 0 the input; validates that every layer tiles its input. */
+    private static int[][] outputShapes(int[] inShape, List<ConvLayer> layers) {
+        if (inShape.length != 3) {
+            throw new IllegalArgumentException("conv energy needs a (C, H, W) sample shape");
+        }
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("conv energy needs at least one conv layer");
+        }
+        int[][] shapes = new int[layers.size() + 1][];
+        shapes[0] = inShape.clone();
+        for (int l = 0; l < layers.size(); l++) {
+            ConvLayer c = layers.get(l);
+            int[] s = shapes[l];
+            int span = s[1] + 2 * c.padding() - c.kernel();
+            int spanW = s[2] + 2 * c.padding() - c.kernel();
+            if (span < 0 || spanW < 0 || span % c.stride() != 0 || spanW % c.stride() != 0) {
+                throw new IllegalArgumentException("conv layer " + (l + 1) + " (" + c.kernel() + "x" + c.kernel()
+                        + ", stride " + c.stride() + ", pad " + c.padding() + ") does not tile its " + s[1] + "x" + s[2]
+                        + " input: need (H + 2p - k) divisible by the stride");
+            }
+            shapes[l + 1] = new int[] {c.outChannels(), span / c.stride() + 1, spanW / c.stride() + 1};
+        }
+        return shapes;
+    }
+
+    private static long paramCount(int[] inShape, List<ConvLayer> layers) {
+        int[][] shapes = outputShapes(inShape, layers);
+        long n = 0;
+        for (int l = 0; l < layers.size(); l++) {
+            ConvLayer c = layers.get(l);
+            n += (long) c.kernel() * c.kernel() * shapes[l][0] * c.outChannels() + c.outChannels();
+        }
+        int[] last = shapes[layers.size()];
+        return n + (long) last[0] * last[1] * last[2] + 1;
+    }
+
     /** Fills θ with the seeded fan-in uniform initialisation (PyTorch's Conv2d/Linear default distribution). */
     public ConvEnergy initialise(SplittableRandom rng) {
         for (int l = 0; l < layers.size(); l++) {
@@ -108,34 +119,6 @@ public final class ConvEnergy implements EnergyModel {
 
     public List<ConvLayer> layers() {
         return layers;
-    }
-
-    @Override
-    public int[] sampleShape() {
-        return inShape.clone();
-    }
-
-    @Override
-    public long numParams() {
-        return theta.length();
-    }
-
-    @Override
-    public DataType dataType() {
-        return type;
-    }
-
-    @Override
-    public INDArray params() {
-        return theta.dup();
-    }
-
-    @Override
-    public void setParams(INDArray flatParams) {
-        if (flatParams.length() != theta.length()) {
-            throw new IllegalArgumentException("θ has length " + flatParams.length() + ", expected " + theta.length());
-        }
-        theta.assign(flatParams.reshape(theta.shape()));
     }
 
     private int[] convArgs(ConvLayer c) {

@@ -15,33 +15,34 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * ∇_x E = Σ_k r_k (x − a_k), ∂E/∂a_k = −r_k (x − a_k), ∂E/∂z_k = r_k. Frozen parameters get a zero gradient.
  * The learned weight of mode k is softmax(−z)_k.
  */
-public final class GaussianMixtureEnergy implements EnergyModel {
+public final class GaussianMixtureEnergy extends FlatParamEnergy {
     private final int components;
     private final int dim;
-    private final DataType type;
     private final boolean[] frozen;
-    private final INDArray theta; // [K*D + K]
-    private final INDArray means; // view [K, D]
+    private final INDArray means; // view [K, D] of θ = [K*D + K]
     private final INDArray z;     // view [1, K]
 
     /**
      * @param frozen per-parameter flags (length K·D + K) or {@code null}: a frozen parameter gets a zero gradient
      */
     public GaussianMixtureEnergy(int components, int dim, boolean[] frozen, DataType type) {
-        if (components < 1 || dim < 1) {
-            throw new IllegalArgumentException("mixture needs components >= 1 and dim >= 1");
-        }
+        super(checked(components, dim), new int[] {dim}, type);
         this.components = components;
         this.dim = dim;
-        this.type = type;
         int n = components * dim + components;
         if (frozen != null && frozen.length != n) {
             throw new IllegalArgumentException("frozen mask has length " + frozen.length + ", expected " + n);
         }
         this.frozen = frozen == null ? new boolean[n] : frozen.clone();
-        this.theta = Nd4j.zeros(type, n);
         this.means = theta.get(NDArrayIndex.interval(0, components * dim)).reshape('c', components, dim);
         this.z = theta.get(NDArrayIndex.interval(components * dim, n)).reshape('c', 1, components);
+    }
+
+    private static long checked(int components, int dim) {
+        if (components < 1 || dim < 1) {
+            throw new IllegalArgumentException("mixture needs components >= 1 and dim >= 1");
+        }
+        return (long) components * dim + components;
     }
 
     /** Index in θ of the log-weight z_k. */
@@ -90,34 +91,6 @@ public final class GaussianMixtureEnergy implements EnergyModel {
     /** The means as {@code [K][D]} doubles. */
     public double[][] meanVectors() {
         return means.toDoubleMatrix();
-    }
-
-    @Override
-    public int[] sampleShape() {
-        return new int[] {dim};
-    }
-
-    @Override
-    public long numParams() {
-        return theta.length();
-    }
-
-    @Override
-    public DataType dataType() {
-        return type;
-    }
-
-    @Override
-    public INDArray params() {
-        return theta.dup();
-    }
-
-    @Override
-    public void setParams(INDArray flat) {
-        if (flat.length() != theta.length()) {
-            throw new IllegalArgumentException("θ has length " + flat.length() + ", expected " + theta.length());
-        }
-        theta.assign(flat.reshape(theta.shape()));
     }
 
     /** logits_ik = −|x_i − a_k|²/2 − z_k, new [n, K]. */

@@ -122,14 +122,7 @@ public final class DeltaAggregator implements Serializable {
         if (deltas.isEmpty()) {
             throw new IllegalStateException("no device reported this round: nothing to average");
         }
-        float[] acc = new float[dim];
-        for (byte[] b : deltas.values()) {
-            Compressed c = Compressed.decode(b);
-            if (c.dim() != dim) {
-                throw new IllegalStateException("device update has dimension " + c.dim() + ", θ has " + dim);
-            }
-            c.addTo(acc, 1f);
-        }
+        float[] acc = sum(dim);
         float inv = 1f / deltas.size();
         for (int i = 0; i < dim; i++) {
             acc[i] *= inv;
