@@ -83,7 +83,8 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
 
     /** The energy model family and architecture. */
     public record ModelSpec(String type, int[] hidden, Activation activation, List<ConvEnergy.ConvLayer> convLayers,
-                            int gmmComponents, int[] frozenLogWeights, double logWeightLrScale) implements Serializable {
+                            int gmmComponents, int[] frozenLogWeights, double logWeightLrScale, double baseStd,
+                            boolean zeroOutput) implements Serializable {
 
         /** A model with zero θ for samples of the given shape. */
         public EnergyModel create(int[] sampleShape, DataType type) {
@@ -96,20 +97,36 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                     }
                     yield new GaussianMixtureEnergy(gmmComponents, d, frozen, type);
                 }
-                case "mlp" -> new MlpEnergy(sampleShape, hidden, activation, type);
-                case "conv" -> new ConvEnergy(sampleShape, convLayers, type);
+                case "mlp" -> withBase(new MlpEnergy(sampleShape, hidden, activation, type));
+                case "conv" -> withBase(new ConvEnergy(sampleShape, convLayers, type));
                 default -> throw new IllegalStateException(this.type);
             };
+        }
+
+        private EnergyModel withBase(EnergyModel m) {
+            return baseStd > 0 ? new org.sparkebm.core.model.GaussianBaseEnergy(m, baseStd) : m;
+        }
+
+        /** Whether exact draws from the initial model are possible (chains.init = model). */
+        public boolean initialModelSampleable() {
+            return type.equals("gmm") || (baseStd > 0 && zeroOutput);
         }
 
         /** The model with its seeded initial θ_0. */
         public EnergyModel initial(int[] sampleShape, long runSeed, DataType type) {
             EnergyModel m = create(sampleShape, type);
             SplittableRandom rng = Seeds.random(runSeed, Seeds.Purpose.MODEL_INIT, 0, 0, 0);
-            if (m instanceof MlpEnergy mlp) {
+            EnergyModel f = m instanceof org.sparkebm.core.model.GaussianBaseEnergy b ? b.inner() : m;
+            if (f instanceof MlpEnergy mlp) {
                 mlp.initialise(rng);
-            } else if (m instanceof ConvEnergy conv) {
+                if (zeroOutput) {
+                    mlp.zeroOutputLayer();
+                }
+            } else if (f instanceof ConvEnergy conv) {
                 conv.initialise(rng);
+                if (zeroOutput) {
+                    conv.zeroOutputLayer();
+                }
             } else if (m instanceof GaussianMixtureEnergy g) {
                 // W1: means ~ 0.01 N(0, I), first coordinates spread over [-0.1, 0.1], z = 0 (equal weights)
                 int d = flat(sampleShape);
@@ -157,7 +174,9 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
          */
         public ChainInitializer build(Dataset shard, double clampMin, double clampMax, EnergyModel initial) {
             return switch (init) {
-                case "model" -> new org.sparkebm.core.sampling.MixtureInit((GaussianMixtureEnergy) initial);
+                case "model" -> initial instanceof GaussianMixtureEnergy g ? new org.sparkebm.core.sampling.MixtureInit(g)
+                        : new org.sparkebm.core.sampling.IsotropicGaussianInit(shard.dim(),
+                                ((org.sparkebm.core.model.GaussianBaseEnergy) initial).std());
                 case "uniform" -> new UniformInit(shard.dim(), uniformLow, uniformHigh);
                 case "data" -> new DataInit(shard.dim());
                 case "gaussian" -> GaussianInit.fit(shard, covariance, 1e-4, clampMin, clampMax);
@@ -286,8 +305,9 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                         + " sampler.compress, sampler.gradClip and sampler.clampMin/Max");
             }
         }
-        if (chains.init().equals("model") && !model.type().equals("gmm")) {
-            throw s.bad(Keys.CHAINS_INIT, "'model' draws exactly from a mixture energy: needs model.type = gmm");
+        if (chains.init().equals("model") && !model.initialModelSampleable()) {
+            throw s.bad(Keys.CHAINS_INIT, "'model' draws exactly from the initial model: needs model.type = gmm, or"
+                    + " model.baseStd > 0 with model.zeroOutput = true");
         }
         OptimiserSpec opt = new OptimiserSpec(s.choice(Keys.OPT_TYPE, "sgd", "adam"),
                 s.doubleIn(Keys.OPT_LR, 0, true, Double.POSITIVE_INFINITY, true),
@@ -388,7 +408,8 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             }
         }
         return new ModelSpec(type, hidden, act, layers, comps, frozen,
-                s.doubleIn(Keys.MODEL_GMM_Z_LR_SCALE, 0, true, Double.POSITIVE_INFINITY, true));
+                s.doubleIn(Keys.MODEL_GMM_Z_LR_SCALE, 0, true, Double.POSITIVE_INFINITY, true),
+                s.doubleIn(Keys.MODEL_BASE_STD, 0, false, Double.POSITIVE_INFINITY, true), s.bool(Keys.MODEL_ZERO_OUTPUT));
     }
 
     /** Energy model ready for the given sample shape, checking that the architecture fits it. */

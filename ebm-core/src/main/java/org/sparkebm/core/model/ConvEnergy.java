@@ -117,6 +117,13 @@ public final class ConvEnergy extends FlatParamEnergy {
         return this;
     }
 
+    /** Sets the dense output layer to zero (f ≡ 0). */
+    public ConvEnergy zeroOutputLayer() {
+        denseW.assign(0);
+        denseB.assign(0);
+        return this;
+    }
+
     public List<ConvLayer> layers() {
         return layers;
     }

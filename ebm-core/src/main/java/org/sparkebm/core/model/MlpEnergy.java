@@ -64,6 +64,17 @@ public final class MlpEnergy implements EnergyModel {
         return this;
     }
 
+    /** Sets the output layer's weights and bias to zero (f ≡ 0). */
+    public MlpEnergy zeroOutputLayer() {
+        int last = hidden.length;
+        net.paramTable().forEach((k, v) -> {
+            if (k.startsWith(last + "_")) {
+                v.assign(0);
+            }
+        });
+        return this;
+    }
+
     public int[] hidden() {
         return hidden.clone();
     }

@@ -144,7 +144,7 @@ public final class JarzynskiStep {
      * A += pending − α_new(X, X_prev) with α_new(x, y) = U(x) + ½(y − x)·∇U(x) + ¼h|∇U(x)|² and y − x = −move.
      * {@code logW} written; the rest read.
      */
-    static void complete(double[] logW, double[] pending, INDArray move, INDArray e, INDArray g, double h) {
+    public static void complete(double[] logW, double[] pending, INDArray move, INDArray e, INDArray g, double h) {
         double[] dot = move.mul(g).sum(1).toDoubleVector();
         double[] gn = g.mul(g).sum(1).toDoubleVector();
         double[] en = e.toDoubleVector();

@@ -31,10 +31,24 @@ public final class RoundDriver {
         this.theta = initial.params().castTo(DataType.FLOAT).reshape(-1);
         this.optimiser = config.optimiser().create(theta.length(), config.model().lrScale(initial));
         this.probe = initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy ? initial.copy() : null;
-        this.logZ0 = initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy g ? g.logPartition() : 0.0;
+        this.logZ0 = initialLogPartition(config, initial);
         var priv = config.privacy();
         this.accountant = priv.enabled() && priv.noise() > 0
                 ? new org.sparkebm.core.privacy.RdpAccountant(samplingRate(config), priv.noise()) : null;
+    }
+
+    /**
+     * log Z_0 where it is known exactly: mixture energies, and a Gaussian base whose f starts at zero
+     * (log Z_0 = (d/2) log 2πs²); otherwise 0, and log Z is reported relative to the initial model.
+     */
+    static double initialLogPartition(RunConfig config, EnergyModel initial) {
+        if (initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy g) {
+            return g.logPartition();
+        }
+        if (initial instanceof org.sparkebm.core.model.GaussianBaseEnergy b && config.model().zeroOutput()) {
+            return 0.5 * b.inputDim() * Math.log(2 * Math.PI * b.std() * b.std());
+        }
+        return 0.0;
     }
 
     /** The device sampling rate q the accountant uses. */

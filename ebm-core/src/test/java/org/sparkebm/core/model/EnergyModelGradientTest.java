@@ -103,6 +103,23 @@ class EnergyModelGradientTest {
     }
 
     @Test
+    void gaussianBaseGradients() {
+        GaussianBaseEnergy m = new GaussianBaseEnergy(new MlpEnergy(new int[] {5}, new int[] {6}, Activation.SILU,
+                DataType.DOUBLE).initialise(new SplittableRandom(21)), 0.7);
+        INDArray x = GradientCheck.randomInput(4, 5, 1.0, 22);
+        GradientCheck.checkInputGradient(m, x, 1000, 23);
+        GradientCheck.checkParamGradient(m, x, 1000, 24);
+        // with f ≡ 0 the energy is exactly |x|²/(2s²)
+        MlpEnergy zero = new MlpEnergy(new int[] {5}, new int[] {6}, Activation.SILU, DataType.DOUBLE)
+                .initialise(new SplittableRandom(1)).zeroOutputLayer();
+        INDArray e = new GaussianBaseEnergy(zero, 0.7).energy(x);
+        for (int i = 0; i < 4; i++) {
+            double sq = x.getRow(i).mul(x.getRow(i)).sumNumber().doubleValue();
+            assertEquals(sq / (2 * 0.49), e.getDouble(i), 1e-12);
+        }
+    }
+
+    @Test
     void copyHasSameParamsAndIndependentState() {
         MlpEnergy m = new MlpEnergy(new int[] {3}, new int[] {4}, Activation.TANH, DataType.DOUBLE)
                 .initialise(new SplittableRandom(1));
