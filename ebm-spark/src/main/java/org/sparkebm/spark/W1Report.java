@@ -70,6 +70,12 @@ public final class W1Report {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.2f | %.2f | %.0f |%n", e.getKey(), n,
                     sum / n, (max - min) / 2, a1 / n, a2 / n, secs / n));
         }
+        md.append("\nSettings: `p1`/`p4` = 1 or 4 devices (N = 10,000 walkers split evenly); `topk10` = Top-k keeping 10% of\n")
+                .append("δ^p (θ has d = 102 entries, so 1% would keep a single one); `blocksign16` = Block-Sign with blocks of 16;\n")
+                .append("both with error feedback, on the data and on the weighted model part. Jarzynski uses c = 1.0 and\n")
+                .append("island resampling. Seeds: 5 for Jarzynski with P = 1 and 4; fewer for the rest (3 for PCD/CD with P = 1, 1 for\n")
+                .append("PCD/CD with P = 4, 2 per compressor) to fit the session's CPU time (~5 min per 8,000-iteration run on 2 cores).\n")
+                .append("Reference (shared/bench/WORKLOADS.md): PCD → 0.0001, CD 0.47, Jarzynski 0.246 (c = 1.0).\n");
         Files.writeString(out.resolve("w1.md"), md.toString());
         XYChart chart = new XYChartBuilder().width(900).height(500).title("W1 gmm50: learned p1 (true 0.25), P = 1, seed 1")
                 .xAxisTitle("iteration").yAxisTitle("p1").build();
