@@ -137,7 +137,7 @@ public final class TrainJob {
             outputs.writeManifest(cfg, "local engine (no Spark)", shape, model.numParams(), resumeFrom);
             System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices folded locally, %d params)%n", cfg.name(),
                     outputs.dir(), cfg.devices(), model.numParams());
-            loop(cfg, data, outputs, model, Engine.of(trainer, cfg.devices()), resumeFrom, null, 1);
+            loop(cfg, data, outputs, model, Engine.of(trainer, cfg.devices()), resumeFrom, null, () -> 1);
             return;
         }
         SparkConf conf = new SparkConf().setAppName("SparkEBM " + cfg.name())
@@ -155,7 +155,8 @@ public final class TrainJob {
             outputs.writeManifest(cfg, sc.master(), shape, model.numParams(), resumeFrom);
             System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices, %d params, master %s)%n", cfg.name(),
                     outputs.dir(), cfg.devices(), model.numParams(), sc.master());
-            loop(cfg, data, outputs, model, Engine.of(trainer), resumeFrom, sizes, executorCount(sc));
+            // counted at the end: executors register asynchronously, after the job starts
+            loop(cfg, data, outputs, model, Engine.of(trainer), resumeFrom, sizes, () -> executorCount(sc));
         } finally {
             trainer.close();
             spark.stop();
@@ -167,8 +168,8 @@ public final class TrainJob {
      * rolls back to the last checkpoint with a lower learning rate, at most {@code recovery.maxRollbacks} times.
      */
     private static void loop(RunConfig cfg, Dataset data, RunOutputs outputs, EnergyModel model, Engine engine,
-                             CheckpointStore.Found resumeFrom, ResultSizeListener sizes, int executors)
-            throws IOException {
+                             CheckpointStore.Found resumeFrom, ResultSizeListener sizes,
+                             java.util.function.IntSupplier executors) throws IOException {
         CheckpointStore store = new CheckpointStore(outputs.dir());
         RunConfig.Recovery rec = cfg.recovery();
         double[] roundSeconds = new double[cfg.rounds()];
@@ -246,8 +247,8 @@ public final class TrainJob {
         outputs.writeMetrics(history, sparkBytes, roundSeconds, eventsByRound);
         outputs.writeModel(cfg, data.sampleShape(), theta);
         writeSamples(cfg, outputs, model, states, data);
-        Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data, executors,
-                events, driver.lrMultiplier(), stopReason);
+        Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data,
+                executors.getAsInt(), events, driver.lrMultiplier(), stopReason);
         System.out.printf(Locale.ROOT, "sparkebm: done in %.1f s (%.2f rounds/s); bytes up %s encoded vs %s dense fp32%s%n",
                 seconds, (history.size() - startRound) / seconds, human((long) summary.get("encoded_bytes_up")),
                 human((long) summary.get("dense_fp32_bytes_up")),
