@@ -22,7 +22,8 @@ import org.sparkebm.core.train.RoundSummary;
  */
 public final class RunOutputs {
     static final String CSV_HEADER = "round,devices,energy_pos,energy_neg,loss,grad_norm,update_norm,encoded_bytes,"
-            + "dense_bytes,spark_result_bytes,device_seconds,round_seconds,outside_seconds,reinitialised,ess,log_z,"
+            + "dense_bytes,spark_result_bytes,device_seconds,device_seconds_total,round_seconds,outside_seconds,"
+            + "reinitialised,ess,log_z,"
             + "cross_entropy,resample_next,mode_weights,epsilon,event";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -71,19 +72,27 @@ public final class RunOutputs {
         return g == null || g.isBlank() ? "unknown" : g;
     }
 
-    /** One CSV row per round. {@code sparkBytes[i]} and {@code roundSeconds[i]} align with history. */
+    /**
+     * One CSV row per round. {@code sparkBytes[i]} and {@code roundSeconds[i]} align with history.
+     * {@code outside_seconds} is the round time not covered by device work: the device steps occupy at least
+     * max(longest step, summed steps / parallel task slots) of wall time, so that is what is subtracted.
+     *
+     * @param slots how many device steps run at once (Spark's default parallelism; 1 for the local engine)
+     */
     public void writeMetrics(List<RoundSummary> history, long[] sparkBytes, double[] roundSeconds,
-                             Map<Integer, String> events) throws IOException {
+                             Map<Integer, String> events, int slots) throws IOException {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (int i = 0; i < history.size(); i++) {
             RoundSummary s = history.get(i);
-            double outside = Math.max(0, roundSeconds[i] - s.deviceSeconds());
+            double busy = Math.max(s.deviceSeconds(), s.deviceSecondsSum() / Math.max(1, slots));
+            double outside = Math.max(0, roundSeconds[i] - busy);
             sb.append(s.round()).append(',').append(s.devices().size()).append(',')
                     .append(fmt(s.energyPos())).append(',').append(fmt(s.energyNeg())).append(',')
                     .append(fmt(s.loss())).append(',').append(fmt(s.gradNorm())).append(',')
                     .append(fmt(s.updateNorm())).append(',').append(s.encodedBytes()).append(',')
                     .append(s.denseBytes()).append(',').append(sparkBytes[i]).append(',')
-                    .append(fmt(s.deviceSeconds())).append(',').append(fmt(roundSeconds[i])).append(',')
+                    .append(fmt(s.deviceSeconds())).append(',').append(fmt(s.deviceSecondsSum())).append(',')
+                    .append(fmt(roundSeconds[i])).append(',')
                     .append(fmt(outside)).append(',').append(s.reinitialised()).append(',')
                     .append(fmt(s.ess())).append(',').append(fmt(s.logZ())).append(',').append(fmt(s.crossEntropy()))
                     .append(',').append(s.resampleNext()).append(',').append(joinWeights(s.modeWeights())).append(',')

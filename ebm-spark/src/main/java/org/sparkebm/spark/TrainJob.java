@@ -137,7 +137,7 @@ public final class TrainJob {
             outputs.writeManifest(cfg, "local engine (no Spark)", shape, model.numParams(), resumeFrom);
             System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices folded locally, %d params)%n", cfg.name(),
                     outputs.dir(), cfg.devices(), model.numParams());
-            loop(cfg, data, outputs, model, Engine.of(trainer, cfg.devices()), resumeFrom, null, () -> 1);
+            loop(cfg, data, outputs, model, Engine.of(trainer, cfg.devices()), resumeFrom, null, () -> 1, 1);
             return;
         }
         SparkConf conf = new SparkConf().setAppName("SparkEBM " + cfg.name())
@@ -156,7 +156,8 @@ public final class TrainJob {
             System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices, %d params, master %s)%n", cfg.name(),
                     outputs.dir(), cfg.devices(), model.numParams(), sc.master());
             // counted at the end: executors register asynchronously, after the job starts
-            loop(cfg, data, outputs, model, Engine.of(trainer), resumeFrom, sizes, () -> executorCount(sc));
+            loop(cfg, data, outputs, model, Engine.of(trainer), resumeFrom, sizes, () -> executorCount(sc),
+                    sc.defaultParallelism());
         } finally {
             trainer.close();
             spark.stop();
@@ -169,7 +170,7 @@ public final class TrainJob {
      */
     private static void loop(RunConfig cfg, Dataset data, RunOutputs outputs, EnergyModel model, Engine engine,
                              CheckpointStore.Found resumeFrom, ResultSizeListener sizes,
-                             java.util.function.IntSupplier executors) throws IOException {
+                             java.util.function.IntSupplier executors, int slots) throws IOException {
         CheckpointStore store = new CheckpointStore(outputs.dir());
         RunConfig.Recovery rec = cfg.recovery();
         double[] roundSeconds = new double[cfg.rounds()];
@@ -244,7 +245,7 @@ public final class TrainJob {
         for (int i = 0; i < sparkBytes.length; i++) {
             sparkBytes[i] = sizes == null ? -1 : sizes.bytes(i);
         }
-        outputs.writeMetrics(history, sparkBytes, roundSeconds, eventsByRound);
+        outputs.writeMetrics(history, sparkBytes, roundSeconds, eventsByRound, slots);
         outputs.writeModel(cfg, data.sampleShape(), theta);
         writeSamples(cfg, outputs, model, states, data);
         Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data,

@@ -66,6 +66,17 @@ class TrainJobTest {
         List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
         assertEquals(RunOutputs.CSV_HEADER, csv.get(0));
         assertEquals(7, csv.size(), "header + one row per round");
+        List<String> cols = List.of(csv.get(0).split(","));
+        for (String row : csv.subList(1, csv.size())) {
+            String[] f = row.split(",", -1);
+            double longest = Double.parseDouble(f[cols.indexOf("device_seconds")]);
+            double total = Double.parseDouble(f[cols.indexOf("device_seconds_total")]);
+            double round = Double.parseDouble(f[cols.indexOf("round_seconds")]);
+            double outside = Double.parseDouble(f[cols.indexOf("outside_seconds")]);
+            assertTrue(total >= longest && longest > 0, row);
+            // local[2]: two task slots, so the device work covers at least max(longest, total / 2)
+            assertEquals(Math.max(0, round - Math.max(longest, total / 2)), outside, 2e-6 * Math.max(1, round), row);
+        }
         JsonNode s = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
         assertEquals(6, s.get("rounds").asInt());
         assertEquals(2, s.get("mode_weights").size());

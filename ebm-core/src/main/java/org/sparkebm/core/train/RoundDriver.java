@@ -174,8 +174,10 @@ public final class RoundDriver {
         double loss = 0;
         double gn = 0;
         double secs = 0;
+        double secsSum = 0;
         int reinit = 0;
         for (DeviceMetrics m : ms) {
+            secsSum += m.stepSeconds();
             ep += m.energyPos();
             en += m.energyNeg();
             loss += m.loss();
@@ -190,7 +192,8 @@ public final class RoundDriver {
             modes = g.modeWeights();
         }
         RoundSummary s = new RoundSummary(round, agg.deviceIds(), ep / n, en / n, loss / n, gn / n, updNorm,
-                agg.encodedBytes(), 4L * d * n * (config.method().equals("jarzynski") ? 2 : 1), secs, reinit, ess,
+                agg.encodedBytes(), 4L * d * ms.size() * (config.method().equals("jarzynski") ? 2 : 1), secs, secsSum,
+                reinit, ess,
                 logZ, ce, resample, modes, epsilonAfter(round + 1));
         resampleNext = resample;
         round++;

@@ -15,7 +15,8 @@ import java.util.List;
  * @param updateNorm       ||mean Δ^p||, the aggregated gradient the optimiser received
  * @param encodedBytes     Σ_p encoded bytes of Δ^p
  * @param denseBytes       what dense fp32 Δ^p would have taken (4·d per device)
- * @param deviceSeconds    the longest device step (the critical path)
+ * @param deviceSeconds    the longest device step
+ * @param deviceSecondsSum the device steps' summed wall time
  * @param reinitialised    chains re-initialised (Jarzynski: walkers resampled), summed over devices
  * @param ess              Jarzynski: effective sample size of the weights used in this round's gradient; NaN otherwise
  * @param logZ             Jarzynski: running estimate of log Z (absolute for mixture energies, else relative to
@@ -27,5 +28,5 @@ import java.util.List;
  */
 public record RoundSummary(int round, List<Integer> devices, double energyPos, double energyNeg, double loss,
                            double gradNorm, double updateNorm, long encodedBytes, long denseBytes,
-                           double deviceSeconds, int reinitialised, double ess, double logZ, double crossEntropy,
+                           double deviceSeconds, double deviceSecondsSum, int reinitialised, double ess, double logZ, double crossEntropy,
                            boolean resampleNext, double[] modeWeights, double epsilon) implements Serializable {}
