@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -168,15 +167,6 @@ public final class CheckpointStore {
         }
     }
 
-    /** Local engine: writes every device file from the driver's JVM. */
-    public List<String[]> writeDevices(int round, List<DeviceState> states) throws IOException {
-        List<String[]> parts = new ArrayList<>();
-        for (int p = 0; p < states.size(); p++) {
-            parts.add(writeDevice(dir(round).toString(), p, states.get(p)));
-        }
-        return parts;
-    }
-
     /** Local engine: reads every device file. */
     public static List<DeviceState> readDevices(String dir, int devices) throws IOException {
         List<DeviceState> out = new ArrayList<>();
@@ -184,9 +174,5 @@ public final class CheckpointStore {
             out.add(readDevice(dir, p));
         }
         return out;
-    }
-
-    static Map<String, String> sorted(Map<String, String> m) {
-        return new TreeMap<>(m);
     }
 }

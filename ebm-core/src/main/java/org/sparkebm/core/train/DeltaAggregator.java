@@ -16,7 +16,7 @@ import org.sparkebm.core.compress.Compressed;
  * sum would be smaller for thousands of dense devices, but float addition is not associative and the result
  * would depend on the tree.)
  *
- * <p>{@link #EMPTY} style zero: a new aggregator has no devices; {@link #mean(int)} refuses to answer then.
+ * <p>The zero value is {@code new DeltaAggregator()}: no devices; {@link #mean(int)} refuses to answer then.
  * {@link #add} and {@link #merge} return a new aggregator and never mutate {@code this} or their argument.
  */
 public final class DeltaAggregator implements Serializable {

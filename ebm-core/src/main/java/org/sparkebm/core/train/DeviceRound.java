@@ -20,7 +20,7 @@ public final class DeviceRound {
                 cfg.chains().init().equals("model") ? cfg.initialModel(shard.sampleShape()) : null);
         DeviceState s = DeviceStep.initialState(cfg.step(), cfg.chains().buffer(), init, shard, numParams, cfg.seed(), partition);
         if (cfg.method().equals("jarzynski")) {
-            s = new DeviceState(s.init(), s.buffer(), s.residual(), 0, JarzynskiStep.initialState(
+            s = new DeviceState(s.init(), s.buffer(), s.residual(), 0, JarzynskiState.fresh(
                     s.buffer().size(), s.buffer().dim(), numParams, cfg.step().errorFeedback()));
         }
         return s;

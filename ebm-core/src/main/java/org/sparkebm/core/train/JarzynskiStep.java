@@ -29,11 +29,6 @@ import org.sparkebm.core.util.Seeds;
 public final class JarzynskiStep {
     private JarzynskiStep() {}
 
-    /** The walkers' initial Jarzynski state (A = 0: walkers are drawn from the initial model). */
-    public static JarzynskiState initialState(int walkers, int dim, long numParams, boolean errorFeedback) {
-        return JarzynskiState.fresh(walkers, dim, numParams, errorFeedback);
-    }
-
     /**
      * @param resample whether to resample before the gradient (decided by the driver from the last round's ESS)
      */

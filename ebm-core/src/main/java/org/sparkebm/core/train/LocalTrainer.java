@@ -30,14 +30,6 @@ public final class LocalTrainer {
         }
     }
 
-    /** Runs {@code rounds} rounds, calling {@code onRound} after each. */
-    public void run(int rounds, java.util.function.Consumer<RoundSummary> onRound) {
-        for (int r = 0; r < rounds; r++) {
-            List<RoundSummary> h = run(1);
-            onRound.accept(h.get(h.size() - 1));
-        }
-    }
-
     /** Replaces the device states and history (resume or rollback). {@code states} is read. */
     public void restore(List<DeviceState> states, List<RoundSummary> history) {
         if (states.size() != this.states.length) {
