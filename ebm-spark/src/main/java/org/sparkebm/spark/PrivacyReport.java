@@ -15,64 +15,92 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 
 /**
- * {@code PrivacyReport <runs dir> <results dir>}: ε against the learned mode weights for the runs of
- * {@code bench/dp-tradeoff.sh}, as {@code privacy.md} and {@code privacy.png} (XChart).
+ * {@code PrivacyReport <quickstart|gmm50> <runs dir> <results dir>}: ε against the utility for the runs of
+ * {@code bench/dp-tradeoff.sh}, as {@code privacy-<workload>.md} and {@code .png} (XChart). Quickstart (PCD): the
+ * energy gap E- − E+; W1 gmm50 (Jarzynski): the error of the learned weight p1 of the left mode (true 0.25).
  */
 public final class PrivacyReport {
     private PrivacyReport() {}
 
     public static void main(String[] args) throws IOException {
-        Path runs = Path.of(args[0]);
-        Path out = Path.of(args[1]);
+        if (args.length != 3 || !(args[0].equals("quickstart") || args[0].equals("gmm50"))) {
+            throw new IllegalArgumentException("usage: PrivacyReport <quickstart|gmm50> <runs dir> <results dir>");
+        }
+        boolean w1 = args[0].equals("gmm50");
+        Path runs = Path.of(args[1]);
+        Path out = Path.of(args[2]);
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();
         List<Path> dirs;
         try (Stream<Path> s = Files.list(runs)) {
             dirs = s.filter(p -> Files.exists(p.resolve("summary.json"))).sorted().toList();
         }
-        StringBuilder md = new StringBuilder("# Differential privacy trade-off on the quickstart\n\n")
-                .append("64 devices, Poisson device sampling q = 0.25, clip C = 1, device-side noise, δ = 1e-5, 300 rounds;\n")
-                .append("true mode weights [0.2, 0.8]. Produced by `bench/dp-tradeoff.sh runs/dp`.\n\n")
-                .append("| run | σ | ε | weight of the left mode | \\|error\\| | final E+ | final E- | gap E- − E+ |\n|---|---|---|---|---|---|---|---|\n");
+        double truth = w1 ? 0.25 : 0.2;
+        StringBuilder md = new StringBuilder();
+        if (w1) {
+            md.append("# Differential privacy trade-off on W1 gmm50 (Jarzynski)\n\n")
+                    .append("64 devices (156 walkers each, 9,984 in all; 156-157 data points each), every device every round (q = 1: Jarzynski\n")
+                    .append("weights are global), the data part of each device's update clipped to C = 1.5 and noised on the\n")
+                    .append("device, δ = 1e-5, 8000 rounds, island resampling at c = 1; true p1 = 0.25.\n")
+                    .append("Produced by `bench/dp-tradeoff.sh gmm50 runs/dp-gmm50`.\n\n")
+                    .append("| run | σ | ε | learned p1 | \\|p1 − 0.25\\| | final E+ | final E- |\n|---|---|---|---|---|---|---|\n");
+        } else {
+            md.append("# Differential privacy trade-off on the quickstart\n\n")
+                    .append("64 devices, Poisson device sampling q = 0.25, clip C = 1, device-side noise, δ = 1e-5, 300 rounds;\n")
+                    .append("true mode weights [0.2, 0.8]. Produced by `bench/dp-tradeoff.sh quickstart runs/dp-quickstart`.\n\n")
+                    .append("| run | σ | ε | weight of the left mode | \\|error\\| | final E+ | final E- | gap E- − E+ |\n|---|---|---|---|---|---|---|---|\n");
+        }
         List<Double> eps = new ArrayList<>();
-        List<Double> err = new ArrayList<>(); // energy gaps of the private runs
-        Double baseErr = null;
+        List<Double> util = new ArrayList<>(); // the plotted utility of the private runs
+        Double baseUtil = null;
         for (Path d : dirs) {
             JsonNode s = json.readTree(d.resolve("summary.json").toFile());
             double w = s.get("mode_weights").get(0).asDouble();
-            double e = Math.abs(w - 0.2);
+            double e = Math.abs(w - truth);
             JsonNode p = s.get("privacy");
             String sigma = p == null ? "—" : p.get("noise_multiplier").asText();
             String epsilon = p == null ? "∞ (no privacy)" : String.format(Locale.ROOT, "%.2f", p.get("epsilon").asDouble());
             double ep = s.get("final").get("energy_pos").asDouble();
             double en = s.get("final").get("energy_neg").asDouble();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.3f | %.3f | %.3f |%n", d.getFileName(),
-                    sigma, epsilon, w, e, ep, en, en - ep));
+            double u = w1 ? e : en - ep;
+            if (w1) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.3f | %.3f |%n", d.getFileName(),
+                        sigma, epsilon, w, e, ep, en));
+            } else {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.3f | %.3f | %.3f |%n",
+                        d.getFileName(), sigma, epsilon, w, e, ep, en, en - ep));
+            }
             if (p == null) {
-                baseErr = en - ep;
+                baseUtil = u;
             } else {
                 eps.add(p.get("epsilon").asDouble());
-                err.add(en - ep);
+                util.add(u);
             }
         }
-        md.append("\nReading it: the quickstart trains with PCD, whose mode weights are biased whatever the privacy (the\n")
-                .append("non-private run is off by 0.29), so the mode-weight error does not show the cost of privacy here. The\n")
-                .append("energy gap between negatives and positives (how far the model has separated data from its samples)\n")
-                .append("does: it shrinks steadily as σ grows and ε falls. A trade-off on mode weights needs a method that can\n")
-                .append("learn them (Jarzynski, W1), which the privacy code does not support yet.\n");
-        Files.writeString(out.resolve("privacy.md"), md.toString());
-        XYChart chart = new XYChartBuilder().width(800).height(450).title("Quickstart: energy gap E- − E+ against ε (utility lost to privacy)")
-                .xAxisTitle("ε (δ = 1e-5)").yAxisTitle("E(negatives) − E(positives) at the end").build();
+        if (!w1) {
+            md.append("\nReading it: the quickstart trains with PCD, whose mode weights are biased whatever the privacy (the\n")
+                    .append("non-private run is off by 0.29), so the mode-weight error does not show the cost of privacy here. The\n")
+                    .append("energy gap between negatives and positives (how far the model has separated data from its samples)\n")
+                    .append("does: it shrinks steadily as σ grows and ε falls. The mode-weight trade-off is W1's\n")
+                    .append("(privacy-gmm50.md), where Jarzynski training can learn the weights.\n");
+        }
+        String name = "privacy-" + args[0];
+        Files.writeString(out.resolve(name + ".md"), md.toString());
+        XYChart chart = new XYChartBuilder().width(800).height(450)
+                .title(w1 ? "W1 gmm50 (Jarzynski): error of the learned p1 against ε"
+                        : "Quickstart: energy gap E- − E+ against ε (utility lost to privacy)")
+                .xAxisTitle("ε (δ = 1e-5)")
+                .yAxisTitle(w1 ? "|p1 − 0.25| at the end" : "E(negatives) − E(positives) at the end").build();
         chart.getStyler().setXAxisLogarithmic(true);
         if (!eps.isEmpty()) {
-            chart.addSeries("private runs", eps, err).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            chart.addSeries("private runs", eps, util).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         }
-        if (baseErr != null && !eps.isEmpty()) {
+        if (baseUtil != null && !eps.isEmpty()) {
             double lo = eps.stream().mapToDouble(x -> x).min().orElse(1);
             double hi = eps.stream().mapToDouble(x -> x).max().orElse(10);
-            chart.addSeries("no privacy", List.of(lo, hi), List.of(baseErr, baseErr));
+            chart.addSeries("no privacy", List.of(lo, hi), List.of(baseUtil, baseUtil));
         }
-        BitmapEncoder.saveBitmap(chart, out.resolve("privacy.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(chart, out.resolve(name + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
         System.out.print(md);
     }
 }

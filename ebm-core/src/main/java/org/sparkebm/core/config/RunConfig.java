@@ -283,9 +283,10 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 s.doubleIn(Keys.JARZYNSKI_ESS_FRACTION, 0, false, 1, true),
                 s.choice(Keys.JARZYNSKI_RESAMPLING, "island"));
         if (method.equals("jarzynski")) {
-            if (step.privacy() != null) {
-                throw s.bad(Keys.PRIVACY_CLIP, "differential privacy is implemented for pcd and cd, not for"
-                        + " train.method = jarzynski");
+            if (step.privacy() != null && !chains.init().equals("model") && !chains.init().equals("uniform")) {
+                throw s.bad(Keys.CHAINS_INIT, "with privacy, Jarzynski sends its weighted model part un-noised, which"
+                        + " is private only if the walkers start independently of the data: use 'model' (or 'uniform'),"
+                        + " not '" + chains.init() + "'");
             }
             if (!samplerType.equals("ula")) {
                 throw s.bad(Keys.SAMPLER_TYPE, "Jarzynski weights are derived for ULA moves: use sampler.type = ula");

@@ -136,6 +136,15 @@ public final class DeltaAggregator implements Serializable {
      * different weights on different devices stay stable and the result equals a single device holding all walkers.
      */
     public JarzynskiAggregate jarzynski(int dim) {
+        return jarzynski(dim, null);
+    }
+
+    /**
+     * As {@link #jarzynski(int)}, with the data part given: under differential privacy the driver sums the
+     * clipped data parts itself ({@link #sum(int)}), adds its noise and divides by the expected device count,
+     * so one device's weight in it does not depend on its shard size. {@code dataPart} is read (null: Σ_p (n_p/n)·data_p).
+     */
+    public JarzynskiAggregate jarzynski(int dim, float[] dataPart) {
         if (weights.isEmpty() || weights.size() != deltas.size()) {
             throw new IllegalStateException("no Jarzynski device results this round");
         }
@@ -156,9 +165,19 @@ public final class DeltaAggregator implements Serializable {
         double logSum = LogSpace.logSumExp(ls);
         double logSumSq = LogSpace.logSumExp(ls2);
         double[] acc = new double[dim];
+        if (dataPart != null) {
+            if (dataPart.length != dim) {
+                throw new IllegalArgumentException("data part has dimension " + dataPart.length + ", θ has " + dim);
+            }
+            for (int i = 0; i < dim; i++) {
+                acc[i] = dataPart[i];
+            }
+        }
         for (Map.Entry<Integer, byte[]> e : deltas.entrySet()) {
             WeightStats w = weights.get(e.getKey());
-            addScaled(acc, Compressed.decode(e.getValue()), (double) w.dataRows() / rows);
+            if (dataPart == null) {
+                addScaled(acc, Compressed.decode(e.getValue()), (double) w.dataRows() / rows);
+            }
             addScaled(acc, Compressed.decode(modelDeltas.get(e.getKey())), -Math.exp(w.logSum() - logSum));
         }
         float[] g = new float[dim];

@@ -93,6 +93,17 @@ public final class JarzynskiStep {
         for (int i = 0; i < diff.length; i++) {
             diff[i] = dataVec[i] - modelVec[i];
         }
+        double diffNorm = DeviceStep.norm(diff);
+        if (spec.privacy() != null && spec.privacy().enabled()) {
+            // Only the data part touches the shard: clip it and (device mode) noise it before compression and
+            // error feedback. The weighted model part is a function of θ's public history and of walkers that
+            // started from the data-independent initial model, so it needs no noise (RunConfig refuses
+            // data-fitted walker initialisers with privacy).
+            spec.privacy().clipInPlace(dataVec);
+            if (spec.privacy().where().equals("device")) {
+                spec.privacy().addNoise(dataVec, Seeds.random(runSeed, Seeds.Purpose.PRIVACY_NOISE, round, partition, 0));
+            }
+        }
         float[] residual = state.residual() == null ? null : state.residual().clone();
         float[] modelResidual = js.modelResidual() == null ? null : js.modelResidual().clone();
         Compressed cData = spec.compressor().compress(dataVec, residual);
@@ -131,7 +142,7 @@ public final class JarzynskiStep {
                 state.rounds() + 1, nextJs);
         double dataE = dg.energies().sumNumber().doubleValue();
         DeviceMetrics metrics = new DeviceMetrics(partition, dataE / nPos, weightedNeg, dataE / nPos - weightedNeg,
-                DeviceStep.norm(diff), encData.length + encModel.length, resampled, (System.nanoTime() - t0) / 1e9);
+                diffNorm, encData.length + encModel.length, resampled, (System.nanoTime() - t0) / 1e9);
         return new DeviceResult(next, encData, metrics, encModel, new WeightStats(lse, lse2, n, nPos, dataE));
     }
 

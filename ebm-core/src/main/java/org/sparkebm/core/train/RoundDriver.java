@@ -137,6 +137,23 @@ public final class RoundDriver {
         return DeviceStep.chooseRows(p, count, rng);
     }
 
+    /**
+     * The private mean of the devices' (clipped) updates, or of their data parts under Jarzynski: the sum, plus
+     * the driver's noise in driver mode, over the fixed denominator q·P (the expected number of devices), which
+     * keeps one device's sensitivity at C / (qP) whatever the realised count.
+     */
+    private float[] privateSum(DeltaAggregator agg, int d) {
+        float[] grad = agg.sum(d);
+        if (config.privacy().where().equals("driver")) {
+            config.privacy().addNoise(grad, Seeds.random(config.seed(), Seeds.Purpose.PRIVACY_NOISE, round, -1, 0));
+        }
+        float inv = (float) (1.0 / (samplingRate(config) * config.devices()));
+        for (int i = 0; i < d; i++) {
+            grad[i] *= inv;
+        }
+        return grad;
+    }
+
     /** Averages the devices' updates (or combines the Jarzynski parts), takes the optimiser step, advances the round. */
     public RoundSummary finish(DeltaAggregator agg) {
         int d = (int) theta.length();
@@ -146,7 +163,7 @@ public final class RoundDriver {
         double ce = Double.NaN;
         boolean resample = false;
         if (config.method().equals("jarzynski")) {
-            DeltaAggregator.JarzynskiAggregate j = agg.jarzynski(d);
+            DeltaAggregator.JarzynskiAggregate j = agg.jarzynski(d, config.privacy().enabled() ? privateSum(agg, d) : null);
             grad = j.gradient();
             ess = j.ess();
             // log Z_k ≈ log Z_0 + log mean_i exp(A_i): weights are consistent with θ_t here (before this update)
@@ -154,15 +171,7 @@ public final class RoundDriver {
             ce = logZ + j.meanDataEnergy();
             resample = config.jarzynski().shouldResample(ess, j.walkers());
         } else if (config.privacy().enabled()) {
-            // fixed denominator q·P (the expected number of devices) keeps each device's sensitivity at C / (qP)
-            grad = agg.sum(d);
-            if (config.privacy().where().equals("driver")) {
-                config.privacy().addNoise(grad, Seeds.random(config.seed(), Seeds.Purpose.PRIVACY_NOISE, round, -1, 0));
-            }
-            float inv = (float) (1.0 / (samplingRate(config) * config.devices()));
-            for (int i = 0; i < d; i++) {
-                grad[i] *= inv;
-            }
+            grad = privateSum(agg, d);
         } else {
             grad = agg.mean(d);
         }

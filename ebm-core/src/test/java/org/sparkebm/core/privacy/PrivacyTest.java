@@ -107,4 +107,62 @@ class PrivacyTest {
         }
         assertEquals(0.25 * 40 * 200, total, 0.1 * 0.25 * 40 * 200);
     }
+
+    private static final String[] JARZYNSKI = {"train.method=jarzynski", "sampler.type=ula", "sampler.stepSize=0.01",
+        "chains.reinit=0", "chains.init=model", "model.baseStd=1", "model.zeroOutput=true", "sampler.steps=1",
+        "chains.buffer=16", "train.chains=16"};
+
+    private static String[] jarzynski(String... extra) {
+        String[] all = java.util.Arrays.copyOf(JARZYNSKI, JARZYNSKI.length + extra.length);
+        System.arraycopy(extra, 0, all, JARZYNSKI.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void jarzynskiClipsAndNoisesOnlyTheDataPart() {
+        RunConfig plain = cfg(jarzynski());
+        RunConfig clip = cfg(jarzynski("privacy.clip=0.01", "privacy.noise=1e-9"));
+        Dataset shard = clip.data().generate(clip.seed()).shard(0, 4);
+        float[] theta = new RoundDriver(clip, clip.initialModel(new int[] {2})).theta();
+        DeviceResult p = DeviceRound.run(plain, theta, shard, DeviceRound.init(plain, shard, theta.length, 0), 0, 0, true);
+        DeviceResult c = DeviceRound.run(clip, theta, shard, DeviceRound.init(clip, shard, theta.length, 0), 0, 0, true);
+        assertTrue(norm(Compressed.decode(p.delta()).toDense()) > 0.01, "the raw data part is above the bound");
+        assertEquals(0.01, norm(Compressed.decode(c.delta()).toDense()), 1e-6, "data part clipped to C");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Compressed.decode(p.modelDelta()).toDense(),
+                Compressed.decode(c.modelDelta()).toDense(), "the weighted model part is untouched");
+        assertEquals(p.weights().logSum(), c.weights().logSum(), 0.0);
+    }
+
+    @Test
+    void jarzynskiWithALooseBoundAndNoNoiseTrainsLikeThePlainRun() {
+        // equal shards: the private denominator q·P = 4 equals the plain n_p / n weighting
+        // (plain SGD: Adam would blow the tiny noise on zero-gradient coordinates up to full steps)
+        RunConfig base = cfg(jarzynski("optimizer.type=sgd", "optimizer.lr=0.05"));
+        var plain = new org.sparkebm.core.train.LocalTrainer(base, base.data().generate(0));
+        RunConfig loose = cfg(jarzynski("optimizer.type=sgd", "optimizer.lr=0.05", "privacy.clip=1e6", "privacy.noise=1e-12"));
+        var priv = new org.sparkebm.core.train.LocalTrainer(loose, loose.data().generate(0));
+        plain.run(5);
+        var hist = priv.run(5);
+        float[] a = plain.driver().theta();
+        float[] b = priv.driver().theta();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-6 * (1 + Math.abs(a[i])), "θ[" + i + "]");
+        }
+        assertTrue(hist.get(4).epsilon() > 0, "ε is reported");
+        RunConfig noisy = cfg(jarzynski("optimizer.type=sgd", "optimizer.lr=0.05", "privacy.clip=1", "privacy.noise=2"));
+        var n = new org.sparkebm.core.train.LocalTrainer(noisy, noisy.data().generate(0));
+        n.run(5);
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - n.driver().theta()[i]));
+        }
+        assertTrue(diff > 1e-4, "noise σ = 2 moves θ: " + diff);
+    }
+
+    @Test
+    void jarzynskiPrivacyRefusesDataFittedWalkers() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> cfg(jarzynski("privacy.clip=1", "chains.init=data")));
+        assertTrue(e.getMessage().contains("chains.init"), e.getMessage());
+    }
 }
