@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Privacy trade-off: learned mode weights against ε for a few noise multipliers σ (local engine, device-side noise).
 #   bench/dp-tradeoff.sh quickstart [outdir] [parallel]   64 devices, Poisson q = 0.25, C = 1, 300 rounds (PCD)
-#   bench/dp-tradeoff.sh gmm50 [outdir] [parallel]        W1: 64 devices, all every round, C = 1.5, 8000 rounds (Jarzynski)
+#   bench/dp-tradeoff.sh gmm50 [outdir] [parallel]        W1: 16 devices, all every round, C = 1.5, 8000 rounds (Jarzynski)
 # → docs/results/privacy-<workload>.md and .png
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,14 +21,14 @@ case "$workload" in
           "s2 privacy.clip=1 privacy.noise=2" "s4 privacy.clip=1 privacy.noise=4") ;;
   gmm50)
     conf="$here/conf/gmm50-jarzynski.properties"
-    common="devices.count=64 chains.buffer=156 train.chains=156 run.logEvery=1000"
-    runs=("base privacy.clip=0" "s10 privacy.clip=1.5 privacy.noise=10" "s30 privacy.clip=1.5 privacy.noise=30"
-          "s100 privacy.clip=1.5 privacy.noise=100") ;;
+    common="devices.count=16 chains.buffer=625 train.chains=625 run.logEvery=1000"
+    runs=("base privacy.clip=0" "s3 privacy.clip=1.5 privacy.noise=3" "s10 privacy.clip=1.5 privacy.noise=10"
+          "s30 privacy.clip=1.5 privacy.noise=30") ;;
   *) echo "dp-tradeoff.sh: unknown workload '$workload' (quickstart or gmm50)" >&2; exit 2 ;;
 esac
-common="run.engine=local run.logEvery=100 run.ifExists=resume run.outputDir=$out $common"
+common="run.engine=local run.ifExists=resume run.outputDir=$out run.logEvery=100 $common"
 printf '%s\n' "${runs[@]}" |
   xargs -P "$par" -I{} bash -c 'set -- {}; name=$1; shift
-    java -Xmx3g '"$SPARK_JAVA17_FLAGS"' -cp "'"$cp"'" org.sparkebm.spark.TrainJob "'"$conf"'" \
+    java -Xmx3g '"$SPARKEBM_JVM_FLAGS"' -cp "'"$cp"'" org.sparkebm.spark.TrainJob "'"$conf"'" \
       '"$common"' run.name=$name "$@" > "'"$out"'/$name.log" 2>&1 && echo "done $name" || echo "FAILED $name"'
 java -cp "$cp" org.sparkebm.spark.PrivacyReport "$workload" "$out" "$here/docs/results"

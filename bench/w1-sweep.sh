@@ -32,7 +32,7 @@ lib="$(cd "$out/.lib" && pwd)"
 rm -rf "$lib"/*
 cp -r "$here/ebm-spark/target/classes" "$lib/classes"
 cp $(tr ':' ' ' < "$here/ebm-spark/target/classpath.txt") "$lib/"
-export SWEEP_CP="$lib/classes:$lib/*" SWEEP_FLAGS="$SPARK_JAVA17_FLAGS -Dsparkebm.gitRevision=$SPARKEBM_GIT"
+export SWEEP_CP="$lib/classes:$lib/*" SWEEP_FLAGS="$SPARKEBM_JVM_FLAGS -Dsparkebm.gitRevision=$SPARKEBM_GIT"
 printf '%s\n' "${jobs[@]}" | xargs -P "$par" -I{} bash -c '
   set -- {}; conf=$1; name=$2; shift 2
   if [ -f "'"$out"'/$name/summary.json" ]; then echo "skip $name"; exit 0; fi

@@ -10,5 +10,5 @@ conf="${1:-$SPARKEBM_HOME/conf/quickstart.properties}"
 [ $# -gt 0 ] && shift
 sparkebm_build_if_needed
 cp="$SPARKEBM_HOME/ebm-spark/target/classes:$(cat "$SPARKEBM_HOME/ebm-spark/target/classpath.txt")"
-exec java ${SPARKEBM_JAVA_OPTS:--Xmx6g} $SPARK_JAVA17_FLAGS -Dsparkebm.gitRevision="$SPARKEBM_GIT" \
+exec java ${SPARKEBM_JAVA_OPTS:--Xmx6g} $SPARKEBM_JVM_FLAGS -Dsparkebm.gitRevision="$SPARKEBM_GIT" \
   -Dlog4j2.level=warn -cp "$cp" org.sparkebm.spark.TrainJob "$conf" "$@"

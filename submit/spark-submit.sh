@@ -30,8 +30,8 @@ else
 fi
 exec "${submit[@]}" "${submit_args[@]}" \
   --class org.sparkebm.spark.TrainJob \
-  --conf "spark.driver.extraJavaOptions=$SPARK_JAVA17_FLAGS -Dsparkebm.gitRevision=$SPARKEBM_GIT" \
-  --conf "spark.executor.extraJavaOptions=$SPARK_JAVA17_FLAGS" \
+  --conf "spark.driver.extraJavaOptions=$SPARKEBM_JVM_FLAGS -Dsparkebm.gitRevision=$SPARKEBM_GIT" \
+  --conf "spark.executor.extraJavaOptions=$SPARKEBM_JVM_FLAGS" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   --files "$conf" \
   "$jar" "$conf" "$@"

@@ -39,7 +39,7 @@ public final class PrivacyReport {
         StringBuilder md = new StringBuilder();
         if (w1) {
             md.append("# Differential privacy trade-off on W1 gmm50 (Jarzynski)\n\n")
-                    .append("64 devices (156 walkers each, 9,984 in all; 156-157 data points each), every device every round (q = 1: Jarzynski\n")
+                    .append("16 devices (625 walkers and data points each), every device every round (q = 1: Jarzynski\n")
                     .append("weights are global), the data part of each device's update clipped to C = 1.5 and noised on the\n")
                     .append("device, δ = 1e-5, 8000 rounds, island resampling at c = 1; true p1 = 0.25.\n")
                     .append("Produced by `bench/dp-tradeoff.sh gmm50 runs/dp-gmm50`.\n\n")

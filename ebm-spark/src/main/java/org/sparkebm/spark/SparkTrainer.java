@@ -7,12 +7,14 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkebm.core.config.RunConfig;
@@ -22,8 +24,10 @@ import org.sparkebm.core.train.DeltaAggregator;
 import org.sparkebm.core.train.DeviceRound;
 import org.sparkebm.core.train.DeviceResult;
 import org.sparkebm.core.train.DeviceState;
+import org.sparkebm.core.train.GlobalResampling;
 import org.sparkebm.core.train.RoundDriver;
 import org.sparkebm.core.train.RoundSummary;
+import scala.Tuple2;
 
 /**
  * The distributed training loop. Each partition is a device; its data shard lives in a cached RDD and its
@@ -76,10 +80,20 @@ public final class SparkTrainer {
             int[] active = RoundDriver.participants(cfg, t);
             Broadcast<float[]> theta = sc.broadcast(driver.theta());
             liveBroadcasts.add(theta);
+            boolean resample = driver.resampleNext();
+            JavaRDD<DeviceState> input = states;
+            if (resample && cfg.jarzynski().global()) {
+                sc.setJobGroup("round-" + t, "round " + t + ": global resampling", false);
+                input = resampleGlobally(t);
+                resample = false;
+            }
             sc.setJobGroup("round-" + t, "round " + t + ": device step + treeAggregate", false);
-            JavaRDD<DeviceResult> results = data.zipPartitions(states, new Step(cfg, theta, t, active, driver.resampleNext()))
+            JavaRDD<DeviceResult> results = data.zipPartitions(input, new Step(cfg, theta, t, active, resample))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             DeltaAggregator agg = results.treeAggregate(new DeltaAggregator(), new Add(), new Merge(), cfg.treeDepth());
+            if (input != states) {
+                input.unpersist(false);
+            }
             RoundSummary s = driver.finish(agg);
             JavaRDD<DeviceState> next = results.map(new StateOf()).persist(StorageLevel.MEMORY_AND_DISK());
             boolean checkpoint = (t + 1) % cfg.checkpointEvery() == 0;
@@ -104,6 +118,19 @@ public final class SparkTrainer {
             onRound.accept(s);
         }
         sc.clearJobGroup();
+    }
+
+    /**
+     * {@link GlobalResampling} as Spark jobs: the devices' weight totals (P pairs of numbers) to the driver, the
+     * driver's plan back in the closure, surplus walkers shuffled to their destination partition, and each device's
+     * new state zipped from its old one and what it received.
+     */
+    private JavaRDD<DeviceState> resampleGlobally(int round) {
+        List<double[]> totals = states.map(new DeviceTotal()).collect();
+        GlobalResampling.Plan plan = GlobalResampling.plan(totals, cfg.seed(), round);
+        JavaRDD<GlobalResampling.Walkers> moved = states.mapPartitionsToPair(new Emigrate(plan, cfg.seed()))
+                .partitionBy(new DevicePartitioner(cfg.devices())).values();
+        return states.zipPartitions(moved, new Immigrate(plan, cfg.seed())).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
     /** Each device writes its state into {@code dir} from its own task; returns the manifest entries. */
@@ -201,6 +228,83 @@ public final class SparkTrainer {
             DeviceState state = states.next();
             return Collections.singletonList(DeviceRound.run(cfg, theta.value(), shard, state, round, p,
                     DeviceRound.isActive(active, p), resample)).iterator();
+        }
+    }
+
+    static final class DeviceTotal implements Function<DeviceState, double[]> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public double[] call(DeviceState s) {
+            return GlobalResampling.deviceTotal(s);
+        }
+    }
+
+    static final class Emigrate implements PairFlatMapFunction<Iterator<DeviceState>, Integer, GlobalResampling.Walkers> {
+        private static final long serialVersionUID = 1L;
+        private final GlobalResampling.Plan plan;
+        private final long seed;
+
+        Emigrate(GlobalResampling.Plan plan, long seed) {
+            this.plan = plan;
+            this.seed = seed;
+        }
+
+        @Override
+        public Iterator<Tuple2<Integer, GlobalResampling.Walkers>> call(Iterator<DeviceState> it) {
+            int p = TaskContext.getPartitionId();
+            List<Tuple2<Integer, GlobalResampling.Walkers>> out = new ArrayList<>();
+            GlobalResampling.emigrants(it.next(), plan, p, seed).forEach((dest, w) -> out.add(new Tuple2<>(dest, w)));
+            return out.iterator();
+        }
+    }
+
+    static final class Immigrate implements FlatMapFunction2<Iterator<DeviceState>, Iterator<GlobalResampling.Walkers>, DeviceState> {
+        private static final long serialVersionUID = 1L;
+        private final GlobalResampling.Plan plan;
+        private final long seed;
+
+        Immigrate(GlobalResampling.Plan plan, long seed) {
+            this.plan = plan;
+            this.seed = seed;
+        }
+
+        @Override
+        public Iterator<DeviceState> call(Iterator<DeviceState> states, Iterator<GlobalResampling.Walkers> in) {
+            List<GlobalResampling.Walkers> received = new ArrayList<>();
+            in.forEachRemaining(received::add);
+            return Collections.singletonList(GlobalResampling.receive(states.next(), plan, TaskContext.getPartitionId(),
+                    received, seed)).iterator();
+        }
+    }
+
+    /** Routes a walker block to the partition of its destination device (the key). */
+    static final class DevicePartitioner extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int devices;
+
+        DevicePartitioner(int devices) {
+            this.devices = devices;
+        }
+
+        @Override
+        public int numPartitions() {
+            return devices;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (Integer) key;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DevicePartitioner d && d.devices == devices;
+        }
+
+        @Override
+        public int hashCode() {
+            return devices;
         }
     }
 

@@ -83,7 +83,8 @@ class SparkTrainerTest {
     void sparkEqualsLocalFoldBitForBit() {
         for (RunConfig cfg : List.of(config(), config("compress.type=blocksign", "compress.block=64"),
                 config("compress.type=topk", "compress.density=0.05", "devices.fraction=0.5"),
-                jarzynski("compress.type=topk", "compress.density=0.3"))) {
+                jarzynski("compress.type=topk", "compress.density=0.3"),
+                jarzynski("jarzynski.resampling=global", "compress.type=blocksign", "compress.block=8"))) {
             List<RoundSummary> hs = new ArrayList<>();
             List<RoundSummary> hl = new ArrayList<>();
             float[] a = spark(cfg, 7, hs);
@@ -100,6 +101,18 @@ class SparkTrainerTest {
                         "the Jarzynski case must exercise resampling");
             }
         }
+    }
+
+    @Test
+    void globalResamplingTakesItsOwnPath() {
+        RunConfig island = jarzynski("compress.type=blocksign", "compress.block=8");
+        RunConfig global = jarzynski("compress.type=blocksign", "compress.block=8", "jarzynski.resampling=global");
+        List<RoundSummary> h = new ArrayList<>();
+        float[] a = local(island, 7, h);
+        float[] b = local(global, 7, new ArrayList<>());
+        org.junit.jupiter.api.Assertions.assertTrue(h.stream().anyMatch(RoundSummary::resampleNext));
+        assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b),
+                "walkers moved between devices give another θ than per-device resampling");
     }
 
     @Test

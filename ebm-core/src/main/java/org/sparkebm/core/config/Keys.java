@@ -83,7 +83,7 @@ public final class Keys {
     // Jarzynski
     public static final Key JARZYNSKI_THRESHOLD = key("jarzynski.threshold", "double >= 0", "1.0", "Resample when N/ESS - 1 > this (the paper's c).");
     public static final Key JARZYNSKI_ESS_FRACTION = key("jarzynski.essFraction", "double in [0, 1)", "0", "Also resample when ESS/N < this (0: off).");
-    public static final Key JARZYNSKI_RESAMPLING = key("jarzynski.resampling", "island", "island", "Across devices: each device resamples its own walkers and keeps its total weight (unbiased; no walker crosses the network).");
+    public static final Key JARZYNSKI_RESAMPLING = key("jarzynski.resampling", "island | global", "island", "Across devices: island = each device resamples its own walkers and keeps its total weight (unbiased; no walker crosses the network); global = offspring drawn from all walkers together (two-level systematic), surplus walkers shuffled to other devices (fixes devices whose total weight has collapsed).");
     // compression of delta^p
     public static final Key COMPRESS_TYPE = key("compress.type", "none | topk | blocksign", "none", "Compressor C applied to each device's delta^p.");
     public static final Key COMPRESS_DENSITY = key("compress.density", "double in (0, 1]", "0.01", "Top-k density (k = round(density d)); ignored when compress.k > 0.");

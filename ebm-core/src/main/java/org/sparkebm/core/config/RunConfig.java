@@ -281,7 +281,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         org.sparkebm.core.train.JarzynskiSpec jspec = new org.sparkebm.core.train.JarzynskiSpec(
                 s.doubleIn(Keys.JARZYNSKI_THRESHOLD, 0, false, Double.POSITIVE_INFINITY, true),
                 s.doubleIn(Keys.JARZYNSKI_ESS_FRACTION, 0, false, 1, true),
-                s.choice(Keys.JARZYNSKI_RESAMPLING, "island"));
+                s.choice(Keys.JARZYNSKI_RESAMPLING, "island", "global"));
         if (method.equals("jarzynski")) {
             if (step.privacy() != null && !chains.init().equals("model") && !chains.init().equals("uniform")) {
                 throw s.bad(Keys.CHAINS_INIT, "with privacy, Jarzynski sends its weighted model part un-noised, which"

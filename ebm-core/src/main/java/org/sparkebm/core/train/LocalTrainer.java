@@ -58,6 +58,11 @@ public final class LocalTrainer {
             int[] active = RoundDriver.participants(config, t);
             float[] theta = driver.theta();
             boolean resample = driver.resampleNext();
+            if (resample && config.jarzynski().global()) {
+                DeviceState[] next = GlobalResampling.resampleAll(states, config.seed(), t);
+                System.arraycopy(next, 0, states, 0, next.length);
+                resample = false;
+            }
             DeltaAggregator agg = new DeltaAggregator();
             for (int p = 0; p < shards.length; p++) {
                 DeviceResult res = DeviceRound.run(config, theta, shards[p], states[p], t, p,
