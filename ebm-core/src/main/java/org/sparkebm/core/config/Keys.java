@@ -55,7 +55,8 @@ public final class Keys {
     public static final Key MODEL_GMM_FROZEN_Z = key("model.gmm.frozenLogWeights", "list of ints", "0", "Components whose log-weight z_k is held fixed (W1 holds z_1).");
     public static final Key MODEL_GMM_Z_LR_SCALE = key("model.gmm.logWeightLrScale", "double > 0", "1.0", "Learning-rate multiplier of the log-weights relative to the means (W1: 5).");
     public static final Key MODEL_BASE_STD = key("model.baseStd", "double >= 0", "0", "Add a Gaussian base |x|^2/(2 s^2) to the mlp/conv energy (0: none).");
-    public static final Key MODEL_ZERO_OUTPUT = key("model.zeroOutput", "boolean", "false", "Start the mlp/conv output layer at zero, so the initial model is the base N(0, s^2 I) and chains.init=model can draw from it.");
+    public static final Key MODEL_ZERO_OUTPUT = key("model.zeroOutput", "boolean", "false", "Start the mlp/conv output layer at zero, so the initial model is the Gaussian base (model.baseStd or model.basePath) and chains.init=model can draw from it.");
+    public static final Key MODEL_BASE_PATH = key("model.basePath", "Hadoop path", null, "Add a full-covariance Gaussian base N(mu, Sigma) fitted to the data (a file written by org.sparkebm.spark.FitBase) to the mlp/conv energy; with model.zeroOutput the initial model is that Gaussian, so chains.init=model draws data-like walkers. Not with privacy (the base is derived from all the data).");
     // training
     public static final Key TRAIN_METHOD = key("train.method", "pcd | cd | jarzynski", "pcd", "PCD (persistent chains), CD (chains restart every train.resetEvery rounds) or Jarzynski-weighted walkers (seed 003).");
     public static final Key TRAIN_BATCH = key("train.batch", "int >= 1", "64", "Positives per device per round (>= shard size: the whole shard).");

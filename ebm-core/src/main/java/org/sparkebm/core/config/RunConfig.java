@@ -84,7 +84,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
     /** The energy model family and architecture. */
     public record ModelSpec(String type, int[] hidden, Activation activation, List<ConvEnergy.ConvLayer> convLayers,
                             int gmmComponents, int[] frozenLogWeights, double logWeightLrScale, double baseStd,
-                            boolean zeroOutput) implements Serializable {
+                            String basePath, boolean zeroOutput) implements Serializable {
 
         /** A model with zero θ for samples of the given shape. */
         public EnergyModel create(int[] sampleShape, DataType type) {
@@ -104,12 +104,15 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         }
 
         private EnergyModel withBase(EnergyModel m) {
+            if (basePath != null) {
+                return new org.sparkebm.core.model.GaussianBaseEnergy(m, org.sparkebm.core.model.FittedGaussian.read(basePath));
+            }
             return baseStd > 0 ? new org.sparkebm.core.model.GaussianBaseEnergy(m, baseStd) : m;
         }
 
         /** Whether exact draws from the initial model are possible (chains.init = model). */
         public boolean initialModelSampleable() {
-            return type.equals("gmm") || (baseStd > 0 && zeroOutput);
+            return type.equals("gmm") || ((baseStd > 0 || basePath != null) && zeroOutput);
         }
 
         /** The model with its seeded initial θ_0. */
@@ -170,11 +173,15 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         /**
          * The initialiser of a device, fitted to its own shard where needed.
          *
-         * @param initial the initial model (needed by {@code model}: exact draws from a mixture energy), or null
+         * @param initial  the initial model (needed by {@code model}: exact draws from a mixture energy), or null
+         * @param basePath model.basePath (exact draws from a fitted Gaussian base), or null
          */
-        public ChainInitializer build(Dataset shard, double clampMin, double clampMax, EnergyModel initial) {
+        public ChainInitializer build(Dataset shard, double clampMin, double clampMax, EnergyModel initial,
+                                      String basePath) {
             return switch (init) {
                 case "model" -> initial instanceof GaussianMixtureEnergy g ? new org.sparkebm.core.sampling.MixtureInit(g)
+                        : ((org.sparkebm.core.model.GaussianBaseEnergy) initial).fitted() != null
+                        ? new org.sparkebm.core.sampling.FittedGaussianInit(shard.dim(), basePath)
                         : new org.sparkebm.core.sampling.IsotropicGaussianInit(shard.dim(),
                                 ((org.sparkebm.core.model.GaussianBaseEnergy) initial).std());
                 case "uniform" -> new UniformInit(shard.dim(), uniformLow, uniformHigh);
@@ -306,9 +313,13 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                         + " sampler.compress, sampler.gradClip and sampler.clampMin/Max");
             }
         }
+        if (privacy.enabled() && model.basePath() != null) {
+            throw s.bad(Keys.MODEL_BASE_PATH, "the fitted Gaussian base is derived from all the data and is not covered by"
+                    + " the privacy accountant: use model.baseStd with privacy");
+        }
         if (chains.init().equals("model") && !model.initialModelSampleable()) {
             throw s.bad(Keys.CHAINS_INIT, "'model' draws exactly from the initial model: needs model.type = gmm, or"
-                    + " model.baseStd > 0 with model.zeroOutput = true");
+                    + " model.baseStd > 0 or model.basePath, with model.zeroOutput = true");
         }
         OptimiserSpec opt = new OptimiserSpec(s.choice(Keys.OPT_TYPE, "sgd", "adam"),
                 s.doubleIn(Keys.OPT_LR, 0, true, Double.POSITIVE_INFINITY, true),
@@ -408,9 +419,26 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 throw s.bad(Keys.MODEL_GMM_FROZEN_Z, "component " + k + " does not exist");
             }
         }
+        double baseStd = s.doubleIn(Keys.MODEL_BASE_STD, 0, false, Double.POSITIVE_INFINITY, true);
+        String basePath = s.optional(Keys.MODEL_BASE_PATH);
+        if (basePath != null && baseStd > 0) {
+            throw s.bad(Keys.MODEL_BASE_PATH, "a model has one Gaussian base: set model.basePath or model.baseStd, not both");
+        }
+        if (basePath != null && type.equals("gmm")) {
+            throw s.bad(Keys.MODEL_BASE_PATH, "the Gaussian base applies to mlp and conv energies, not gmm");
+        }
+        if (basePath != null) {
+            // read (and cached) now, so a missing or corrupt file is reported before any work starts
+            try {
+                org.sparkebm.core.model.FittedGaussian.read(basePath);
+            } catch (RuntimeException e) {
+                throw s.bad(Keys.MODEL_BASE_PATH, "cannot read the Gaussian base file (write it with"
+                        + " org.sparkebm.spark.FitBase): " + e.getMessage());
+            }
+        }
         return new ModelSpec(type, hidden, act, layers, comps, frozen,
                 s.doubleIn(Keys.MODEL_GMM_Z_LR_SCALE, 0, true, Double.POSITIVE_INFINITY, true),
-                s.doubleIn(Keys.MODEL_BASE_STD, 0, false, Double.POSITIVE_INFINITY, true), s.bool(Keys.MODEL_ZERO_OUTPUT));
+                baseStd, basePath, s.bool(Keys.MODEL_ZERO_OUTPUT));
     }
 
     /** Energy model ready for the given sample shape, checking that the architecture fits it. */

@@ -17,7 +17,7 @@ public final class DeviceRound {
     public static DeviceState init(RunConfig cfg, Dataset shard, long numParams, int partition) {
         var sampler = cfg.step().sampler();
         var init = cfg.chains().build(shard, sampler.clampMin(), sampler.clampMax(),
-                cfg.chains().init().equals("model") ? cfg.initialModel(shard.sampleShape()) : null);
+                cfg.chains().init().equals("model") ? cfg.initialModel(shard.sampleShape()) : null, cfg.model().basePath());
         DeviceState s = DeviceStep.initialState(cfg.step(), cfg.chains().buffer(), init, shard, numParams, cfg.seed(), partition);
         if (cfg.method().equals("jarzynski")) {
             s = new DeviceState(s.init(), s.buffer(), s.residual(), 0, JarzynskiState.fresh(

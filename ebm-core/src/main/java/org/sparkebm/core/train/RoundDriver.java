@@ -39,14 +39,14 @@ public final class RoundDriver {
 
     /**
      * log Z_0 where it is known exactly: mixture energies, and a Gaussian base whose f starts at zero
-     * (log Z_0 = (d/2) log 2πs²); otherwise 0, and log Z is reported relative to the initial model.
+     * (log Z_0 = (d/2) log 2πs², or (d/2) log 2π + ½ log det Σ for a fitted base); otherwise 0, and log Z is reported relative to the initial model.
      */
     static double initialLogPartition(RunConfig config, EnergyModel initial) {
         if (initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy g) {
             return g.logPartition();
         }
         if (initial instanceof org.sparkebm.core.model.GaussianBaseEnergy b && config.model().zeroOutput()) {
-            return 0.5 * b.inputDim() * Math.log(2 * Math.PI * b.std() * b.std());
+            return b.baseLogPartition();
         }
         return 0.0;
     }

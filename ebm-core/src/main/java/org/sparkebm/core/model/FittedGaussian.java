@@ -1,0 +1,188 @@
+package org.sparkebm.core.model;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.util.NdArrays;
+
+/**
+ * A full-covariance Gaussian N(μ, Σ) fitted to data, used as the base measure of an energy
+ * (E(x) = f_θ(x) + ½(x − μ)ᵀΣ⁻¹(x − μ), {@code model.basePath}). With f's output layer at zero the initial model is
+ * exactly this Gaussian, so Jarzynski walkers start from it (seed 003) while already looking like the data, the
+ * informative start of M-EBM (seed 004) turned into a proper initial model.
+ *
+ * <p>Σ = sample covariance + ridge·I; the ridge bounds the stiffness of the base (largest eigenvalue of Σ⁻¹ is at most
+ * 1/ridge), which bounds the stable ULA step size (h below about 2·ridge).
+ *
+ * <p>It is fitted once from the data set (a public prior derived from all the data: the config refuses it with
+ * differential privacy) and stored as a file on any Hadoop path; every JVM reads a path once ({@link #read}).
+ */
+public final class FittedGaussian implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final int MAGIC = 0x45424d47; // "EBMG"
+    private static final ConcurrentHashMap<String, FittedGaussian> CACHE = new ConcurrentHashMap<>();
+
+    private final int dim;
+    private final float[] mean;
+    private final float[] chol;      // row-major lower-triangular L, Σ = L Lᵀ
+    private final float[] precision; // row-major Σ⁻¹ (symmetric)
+    private final double logDet;     // log det Σ
+    private transient INDArray meanRow;
+    private transient INDArray precisionMatrix;
+
+    private FittedGaussian(int dim, float[] mean, float[] chol, float[] precision, double logDet) {
+        this.dim = dim;
+        this.mean = mean;
+        this.chol = chol;
+        this.precision = precision;
+        this.logDet = logDet;
+    }
+
+    /** Fits N(μ, Σ + ridge·I) to the rows of {@code data} in double precision (LAPACK Cholesky and inverse through ND4J). */
+    public static FittedGaussian fit(Dataset data, double ridge) {
+        int n = data.rows();
+        int d = data.dim();
+        if (n < 2) {
+            throw new IllegalArgumentException("fitting a Gaussian needs at least 2 rows, got " + n);
+        }
+        if (!(ridge > 0)) {
+            throw new IllegalArgumentException("ridge must be > 0, got " + ridge);
+        }
+        INDArray x = NdArrays.of(data.values(), n, d).castTo(DataType.DOUBLE);
+        INDArray mu = x.mean(true, 0);
+        x.subiRowVector(mu);
+        INDArray s = x.transpose().mmul(x).divi(n - 1);
+        s = s.add(s.transpose()).muli(0.5);
+        s.addi(Nd4j.eye(d).castTo(DataType.DOUBLE).muli(ridge));
+        INDArray a = s.dup('f');
+        Nd4j.getBlasWrapper().lapack().potrf(a, true);
+        float[] l = new float[d * d];
+        double logDet = 0;
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                l[i * d + j] = (float) a.getDouble(i, j);
+            }
+            logDet += 2 * Math.log(a.getDouble(i, i));
+        }
+        INDArray inv = org.nd4j.linalg.inverse.InvertMatrix.invert(s, false);
+        inv = inv.add(inv.transpose()).muli(0.5);
+        float[] p = inv.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        return new FittedGaussian(d, mu.castTo(DataType.FLOAT).data().asFloat(), l, p, logDet);
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    /** log Z of the base alone: (d/2) log 2π + ½ log det Σ. */
+    public double logPartition() {
+        return 0.5 * dim * Math.log(2 * Math.PI) + 0.5 * logDet;
+    }
+
+    /** {μ as a row, Σ⁻¹} in {@code type}, built once (tasks of one executor share this object; both are read-only). */
+    private synchronized INDArray[] arrays(DataType type) {
+        if (meanRow == null || meanRow.dataType() != type) {
+            precisionMatrix = NdArrays.of(precision, dim, dim).castTo(type);
+            meanRow = NdArrays.of(mean, 1, dim).castTo(type);
+        }
+        return new INDArray[] {meanRow, precisionMatrix};
+    }
+
+    /**
+     * ½(x − μ)ᵀΣ⁻¹(x − μ) per row; adds Σ⁻¹(x − μ) to {@code gradient} when it is not null.
+     * {@code x} is read; {@code gradient} ({@code n × d}) is read and written.
+     */
+    public INDArray energy(INDArray x, INDArray gradient) {
+        INDArray[] a = arrays(x.dataType());
+        INDArray diff = x.subRowVector(a[0]);
+        INDArray pd = diff.mmul(a[1]);
+        INDArray e = diff.muli(pd).sum(1).muli(0.5);
+        if (gradient != null) {
+            gradient.addi(pd);
+        }
+        return e;
+    }
+
+    /** One exact draw μ + Lξ into {@code out[offset .. offset + d)}. */
+    public void draw(float[] out, int offset, SplittableRandom rng) {
+        double[] z = new double[dim];
+        for (int j = 0; j < dim; j++) {
+            z[j] = rng.nextGaussian();
+        }
+        for (int i = 0; i < dim; i++) {
+            double v = mean[i];
+            int row = i * dim;
+            for (int j = 0; j <= i; j++) {
+                v += chol[row + j] * z[j];
+            }
+            out[offset + i] = (float) v;
+        }
+    }
+
+    /** The file format: magic, d, log det Σ, μ, L (row-major), Σ⁻¹ (row-major), all big-endian. */
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * dim * dim + 64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeInt(dim);
+            out.writeDouble(logDet);
+            for (float[] a : new float[][] {mean, chol, precision}) {
+                for (float f : a) {
+                    out.writeFloat(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Parses {@link #toBytes}; {@code source} names the file in errors. */
+    public static FittedGaussian read(InputStream in, String source) throws IOException {
+        DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in));
+        if (data.readInt() != MAGIC) {
+            throw new IOException(source + ": not a SparkEBM Gaussian base file (bad magic)");
+        }
+        int d = data.readInt();
+        if (d < 1 || d > 65536) {
+            throw new IOException(source + ": dimension " + d + " out of range");
+        }
+        double logDet = data.readDouble();
+        float[] mu = new float[d];
+        float[] l = new float[d * d];
+        float[] p = new float[d * d];
+        try {
+            for (float[] a : new float[][] {mu, l, p}) {
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = data.readFloat();
+                }
+            }
+        } catch (java.io.EOFException e) {
+            throw new IOException(source + ": truncated (expected " + (16 + 4L * (d + 2L * d * d)) + " bytes)", e);
+        }
+        return new FittedGaussian(d, mu, l, p, logDet);
+    }
+
+    /** The base at {@code location} (any Hadoop path), read once per JVM. */
+    public static FittedGaussian read(String location) {
+        return CACHE.computeIfAbsent(location, loc -> {
+            try {
+                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(loc);
+                org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
+                try (InputStream in = fs.open(path)) {
+                    return read(in, loc);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("model.basePath = " + loc + ": " + e.getMessage(), e);
+            }
+        });
+    }
+}
