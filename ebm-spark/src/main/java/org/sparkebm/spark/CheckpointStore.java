@@ -107,7 +107,8 @@ public final class CheckpointStore {
 
     /**
      * The newest valid checkpoint: manifest present, driver part intact, every device file present with the listed
-     * size, and a config that matches {@code config} (else a {@link ConfigException} naming the differing keys).
+     * size, and a config that matches {@code config} (else a {@link ConfigException} naming the differing keys; null:
+     * any config, for readers of finished runs).
      * Invalid ones are reported on stderr and skipped. Returns null when there is none.
      */
     public Found newestValid(Map<String, String> config) throws IOException {
@@ -134,7 +135,7 @@ public final class CheckpointStore {
                         throw new IOException(d + ": " + name + " is corrupted (CRC32 differs from the manifest)");
                     }
                 }
-                List<String> diffs = CheckpointCodec.configDifferences(c.config(), config);
+                List<String> diffs = config == null ? List.of() : CheckpointCodec.configDifferences(c.config(), config);
                 if (!diffs.isEmpty()) {
                     throw new ConfigException("checkpoint " + d + " was written by a different config; differing keys: "
                             + String.join(", ", diffs));

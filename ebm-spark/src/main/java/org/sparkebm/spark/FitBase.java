@@ -27,7 +27,9 @@ public final class FitBase {
             ridge = Double.parseDouble(args[2]);
             next = 3;
         }
-        List<String> overrides = Arrays.asList(args).subList(next, args.length);
+        // the config's own model.basePath is what is being written: parse without it (and without walkers drawn from it)
+        List<String> overrides = new java.util.ArrayList<>(List.of("model.basePath=", "chains.init=uniform"));
+        overrides.addAll(Arrays.asList(args).subList(next, args.length));
         RunConfig cfg;
         try {
             cfg = RunConfig.load(java.nio.file.Path.of(args[0]), overrides);

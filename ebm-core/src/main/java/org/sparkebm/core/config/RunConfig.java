@@ -421,6 +421,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         }
         double baseStd = s.doubleIn(Keys.MODEL_BASE_STD, 0, false, Double.POSITIVE_INFINITY, true);
         String basePath = s.optional(Keys.MODEL_BASE_PATH);
+        basePath = basePath == null || basePath.isBlank() ? null : basePath.trim();
         if (basePath != null && baseStd > 0) {
             throw s.bad(Keys.MODEL_BASE_PATH, "a model has one Gaussian base: set model.basePath or model.baseStd, not both");
         }

@@ -65,14 +65,30 @@ public final class FittedGaussian implements java.io.Serializable {
         INDArray a = s.dup('f');
         Nd4j.getBlasWrapper().lapack().potrf(a, true);
         float[] l = new float[d * d];
+        double[] ld = new double[d * d];
         double logDet = 0;
         for (int i = 0; i < d; i++) {
             for (int j = 0; j <= i; j++) {
-                l[i * d + j] = (float) a.getDouble(i, j);
+                ld[i * d + j] = a.getDouble(i, j);
+                l[i * d + j] = (float) ld[i * d + j];
             }
-            logDet += 2 * Math.log(a.getDouble(i, i));
+            logDet += 2 * Math.log(ld[i * d + i]);
         }
-        INDArray inv = org.nd4j.linalg.inverse.InvertMatrix.invert(s, false);
+        // Σ⁻¹ = L⁻ᵀ L⁻¹ from the Cholesky factor. (libnd4j's matrix_inverse refuses these matrices: its determinant
+        // check underflows to 0 at d = 784; inverting the triangular factor by substitution is exact enough.)
+        double[] m = new double[d * d]; // L⁻¹, lower triangular, row-major
+        for (int j = 0; j < d; j++) {
+            m[j * d + j] = 1 / ld[j * d + j];
+            for (int i = j + 1; i < d; i++) {
+                double acc = 0;
+                for (int k = j; k < i; k++) {
+                    acc += ld[i * d + k] * m[k * d + j];
+                }
+                m[i * d + j] = -acc / ld[i * d + i];
+            }
+        }
+        INDArray linv = Nd4j.create(m, new long[] {d, d}, 'c');
+        INDArray inv = linv.transpose().mmul(linv);
         inv = inv.add(inv.transpose()).muli(0.5);
         float[] p = inv.castTo(DataType.FLOAT).dup('c').data().asFloat();
         return new FittedGaussian(d, mu.castTo(DataType.FLOAT).data().asFloat(), l, p, logDet);

@@ -27,14 +27,38 @@ class RunConfigTest {
 
     @ParameterizedTest
     @MethodSource("confFiles")
-    void everyConfFileParsesAndRoundTrips(Path file) {
-        RunConfig c = RunConfig.load(file, List.of());
+    void everyConfFileParsesAndRoundTrips(Path file) throws IOException {
+        RunConfig c = RunConfig.load(file, baseOverride(file));
         RunConfig again = RunConfig.fromMap(c.resolved(), "resolved");
         assertEquals(c.resolved(), again.resolved());
         if (c.data().synthetic()) {
             assertEquals(c.model().create(c.data().syntheticShape(), org.nd4j.linalg.api.buffer.DataType.FLOAT).inputDim(),
                     c.data().generate(c.seed()).dim());
         }
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    static Path tmp;
+
+    /**
+     * Configs with model.basePath name a file their bench script writes first (FitBase): parse them against a base of
+     * the right dimension (784, the Fashion-MNIST configs') fitted to random rows here.
+     */
+    static List<String> baseOverride(Path file) throws IOException {
+        if (!Files.readString(file).contains("model.basePath")) {
+            return List.of();
+        }
+        Path base = tmp.resolve("base-784.bin");
+        if (!Files.exists(base)) {
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+            float[] v = new float[900 * 784];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) rng.nextGaussian();
+            }
+            Files.write(base, org.sparkebm.core.model.FittedGaussian.fit(
+                    new org.sparkebm.core.data.Dataset(v, 900, new int[] {784}, null), 0.05).toBytes());
+        }
+        return List.of("model.basePath=" + base.toUri());
     }
 
     @Test
