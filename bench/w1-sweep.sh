@@ -13,6 +13,9 @@ for s in 1 2 3 4 5; do
   add gmm50-jarzynski "p1-jarzynski-s$s" run.seed=$s
   add gmm50-jarzynski "p4-jarzynski-s$s" run.seed=$s devices.count=4 chains.buffer=2500 train.chains=2500
 done
+for s in 1 2 3 4 5; do
+  add gmm50-jarzynski "p4-jarzynski-global-s$s" run.seed=$s devices.count=4 chains.buffer=2500 train.chains=2500 jarzynski.resampling=global
+done
 for s in 1 2 3; do
   add gmm50 "p1-pcd-s$s" run.seed=$s
   add gmm50-cd "p1-cd-s$s" run.seed=$s
