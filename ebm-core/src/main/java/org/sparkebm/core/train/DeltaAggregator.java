@@ -78,6 +78,102 @@ public final class DeltaAggregator implements Serializable {
         return new DeltaAggregator(d, m, md, w);
     }
 
+    /**
+     * Serialisation proxy (Effective Java, item 90): Spark ships an aggregator back from every partition task, and the
+     * default Java form of the TreeMaps and records costs ~570 bytes per device on top of the encoded Δ^p, the size
+     * of a whole Top-k 0.1% message on the W2 net. The proxy writes the same content as raw fields: ~90 bytes.
+     */
+    private Object writeReplace() {
+        return new Wire(this);
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("DeltaAggregator is serialised through its Wire proxy");
+    }
+
+    /** The compact serialised form of a {@link DeltaAggregator}. */
+    public static final class Wire implements java.io.Externalizable {
+        private static final long serialVersionUID = 1L;
+        private DeltaAggregator value;
+
+        /** For deserialisation only. */
+        public Wire() {}
+
+        Wire(DeltaAggregator value) {
+            this.value = value;
+        }
+
+        @Override
+        public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
+            out.writeInt(value.deltas.size());
+            for (Map.Entry<Integer, byte[]> e : value.deltas.entrySet()) {
+                int p = e.getKey();
+                out.writeInt(p);
+                writeBytes(out, e.getValue());
+                DeviceMetrics m = value.metrics.get(p);
+                out.writeInt(m.device());
+                out.writeDouble(m.energyPos());
+                out.writeDouble(m.energyNeg());
+                out.writeDouble(m.loss());
+                out.writeDouble(m.gradNorm());
+                out.writeLong(m.encodedBytes());
+                out.writeInt(m.reinitialised());
+                out.writeDouble(m.stepSeconds());
+                byte[] md = value.modelDeltas.get(p);
+                out.writeBoolean(md != null);
+                if (md != null) {
+                    writeBytes(out, md);
+                    WeightStats w = value.weights.get(p);
+                    out.writeDouble(w.logSum());
+                    out.writeDouble(w.logSumSq());
+                    out.writeInt(w.walkers());
+                    out.writeInt(w.dataRows());
+                    out.writeDouble(w.dataEnergySum());
+                }
+            }
+        }
+
+        @Override
+        public void readExternal(java.io.ObjectInput in) throws java.io.IOException {
+            int n = in.readInt();
+            TreeMap<Integer, byte[]> d = new TreeMap<>();
+            TreeMap<Integer, DeviceMetrics> m = new TreeMap<>();
+            TreeMap<Integer, byte[]> md = new TreeMap<>();
+            TreeMap<Integer, WeightStats> w = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                int p = in.readInt();
+                d.put(p, readBytes(in));
+                m.put(p, new DeviceMetrics(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
+                        in.readDouble(), in.readLong(), in.readInt(), in.readDouble()));
+                if (in.readBoolean()) {
+                    md.put(p, readBytes(in));
+                    w.put(p, new WeightStats(in.readDouble(), in.readDouble(), in.readInt(), in.readInt(),
+                            in.readDouble()));
+                }
+            }
+            value = new DeltaAggregator(d, m, md, w);
+        }
+
+        private Object readResolve() {
+            return value;
+        }
+
+        private static void writeBytes(java.io.ObjectOutput out, byte[] b) throws java.io.IOException {
+            out.writeInt(b.length);
+            out.write(b);
+        }
+
+        private static byte[] readBytes(java.io.ObjectInput in) throws java.io.IOException {
+            int len = in.readInt();
+            if (len < 0) {
+                throw new java.io.StreamCorruptedException("negative length " + len);
+            }
+            byte[] b = new byte[len];
+            in.readFully(b);
+            return b;
+        }
+    }
+
     public int devices() {
         return deltas.size();
     }

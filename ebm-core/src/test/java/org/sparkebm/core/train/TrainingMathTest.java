@@ -3,6 +3,7 @@ package org.sparkebm.core.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,54 @@ class TrainingMathTest {
             org.sparkebm.core.compress.Compressed.decode(x.delta()).addTo(expect, 0.25f);
         }
         assertArrayEquals(expect, ab.mean(theta.length), 1e-6f);
+    }
+
+    static byte[] javaSerialise(Object o) throws java.io.IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+            out.writeObject(o);
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void aggregatorSerialisesCompactlyAndExactly() throws Exception {
+        DeviceMetrics m = new DeviceMetrics(3, 1.5, -2.25, 0.125, 4.0, 570, 2, 0.75);
+        DeltaAggregator one = new DeltaAggregator().add(new DeviceResult(null, new byte[570], m));
+        byte[] bytes = javaSerialise(one);
+        // ~115 bytes of stream header and proxy class descriptor, then 4 + 4 + 4 + 56 + 1 per device
+        assertTrue(bytes.length <= 570 + 69 + 120, "serialised " + bytes.length + " bytes for a 570-byte message");
+        DeltaAggregator back;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            back = (DeltaAggregator) in.readObject();
+        }
+        assertEquals(List.of(m), back.metrics());
+        assertEquals(570, back.encodedBytes());
+        // a Jarzynski aggregate keeps its model parts and weight sums bit for bit
+        RunConfig cfg = small();
+        Dataset data = cfg.data().generate(cfg.seed());
+        float[] theta = new RoundDriver(cfg, cfg.initialModel(new int[] {2})).theta();
+        DeltaAggregator agg = new DeltaAggregator();
+        for (int p = 0; p < 2; p++) {
+            Dataset sh = data.shard(p, 2);
+            agg = agg.add(DeviceRound.run(cfg, theta, sh, DeviceRound.init(cfg, sh, theta.length, p), 0, p, true));
+        }
+        DeltaAggregator j = agg.merge(new DeltaAggregator().add(new DeviceResult(null, new byte[] {1, 2}, m,
+                new byte[] {3}, new WeightStats(-1.5, -2.5, 10, 7, 3.25))));
+        DeltaAggregator jb;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(javaSerialise(j)))) {
+            jb = (DeltaAggregator) in.readObject();
+        }
+        assertEquals(j.deviceIds(), jb.deviceIds());
+        assertEquals(j.metrics(), jb.metrics());
+        assertEquals(j.encodedBytes(), jb.encodedBytes());
+        assertArrayEquals(agg.mean(theta.length), javaRoundTrip(agg).mean(theta.length), 0f);
+    }
+
+    private static DeltaAggregator javaRoundTrip(DeltaAggregator a) throws Exception {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(javaSerialise(a)))) {
+            return (DeltaAggregator) in.readObject();
+        }
     }
 
     @Test
