@@ -18,7 +18,7 @@ import org.sparkebm.core.train.RoundSummary;
 
 /**
  * The files of a run directory, each written atomically: {@code manifest.json}, {@code metrics.csv},
- * {@code summary.json}, {@code model.bin} and {@code samples.png}.
+ * {@code summary.json}, {@code model.bin}, {@code samples.png} and {@code curves.png}.
  */
 public final class RunOutputs {
     static final String CSV_HEADER = "round,devices,energy_pos,energy_neg,loss,grad_norm,update_norm,encoded_bytes,"

@@ -246,6 +246,9 @@ public final class TrainJob {
             sparkBytes[i] = sizes == null ? -1 : sizes.bytes(i);
         }
         outputs.writeMetrics(history, sparkBytes, roundSeconds, eventsByRound, slots);
+        if (!history.isEmpty()) {
+            outputs.writePng("curves.png", Curves.png(history, sparkBytes));
+        }
         outputs.writeModel(cfg, data.sampleShape(), theta);
         writeSamples(cfg, outputs, model, states, data);
         Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data,
@@ -254,7 +257,7 @@ public final class TrainJob {
                 seconds, (history.size() - startRound) / seconds, human((long) summary.get("encoded_bytes_up")),
                 human((long) summary.get("dense_fp32_bytes_up")),
                 summary.containsKey("mode_weights") ? "; mode weights " + Arrays.toString((double[]) summary.get("mode_weights")) : "");
-        System.out.println("sparkebm: results in " + outputs.dir() + " (summary.json, metrics.csv, samples.png, model.bin, manifest.json)");
+        System.out.println("sparkebm: results in " + outputs.dir() + " (summary.json, metrics.csv, curves.png, samples.png, model.bin, manifest.json)");
     }
 
     private static CheckpointStore.Found checkpoint(CheckpointStore store, Engine engine,

@@ -60,9 +60,12 @@ class TrainJobTest {
         Result r = run(args(c, "run.outputDir=" + out));
         assertEquals(ExitCode.OK, r.code(), r.stderr());
         Path dir = out.resolve("small");
-        for (String f : List.of("manifest.json", "metrics.csv", "summary.json", "model.bin", "samples.png")) {
+        for (String f : List.of("manifest.json", "metrics.csv", "summary.json", "model.bin", "samples.png", "curves.png")) {
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
         }
+        java.awt.image.BufferedImage curves = javax.imageio.ImageIO.read(dir.resolve("curves.png").toFile());
+        assertEquals(2 * Curves.W, curves.getWidth(), "curves.png is a readable grid of panels, two per row");
+        assertEquals(0, curves.getHeight() % Curves.H);
         List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
         assertEquals(RunOutputs.CSV_HEADER, csv.get(0));
         assertEquals(7, csv.size(), "header + one row per round");
