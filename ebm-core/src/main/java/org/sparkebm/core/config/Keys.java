@@ -81,6 +81,7 @@ public final class Keys {
     public static final Key CHAINS_UNIFORM_LOW = key("chains.uniform.low", "double", "-1", "Lower bound of uniform initialisation.");
     public static final Key CHAINS_UNIFORM_HIGH = key("chains.uniform.high", "double", "1", "Upper bound of uniform initialisation.");
     public static final Key CHAINS_GAUSSIAN_COV = key("chains.gaussian.covariance", "full | diagonal", "full", "Covariance of the informative Gaussian: full (d^2 floats) or diagonal (d floats, for large images).");
+    public static final Key CHAINS_STORAGE = key("chains.storage", "fp32 | bf16 | u8", "fp32", "How the replay buffer keeps chains between rounds: fp32, bfloat16 (half the memory, relative error <= 2^-8) or 8 bits over the sampler's clamp range (a quarter; needs sampler.clampMin/Max). Langevin steps always run in fp32. Not with Jarzynski.");
     // Jarzynski
     public static final Key JARZYNSKI_THRESHOLD = key("jarzynski.threshold", "double >= 0", "1.0", "Resample when N/ESS - 1 > this (the paper's c).");
     public static final Key JARZYNSKI_ESS_FRACTION = key("jarzynski.essFraction", "double in [0, 1)", "0", "Also resample when ESS/N < this (0: off).");

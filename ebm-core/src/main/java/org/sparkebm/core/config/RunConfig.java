@@ -169,7 +169,8 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
 
     /** Chain storage and initialisation. */
     public record ChainSpec(int buffer, String init, double uniformLow, double uniformHigh,
-                            GaussianInit.Covariance covariance) implements Serializable {
+                            GaussianInit.Covariance covariance,
+                            org.sparkebm.core.sampling.ReplayBuffer.Storage storage) implements Serializable {
         /**
          * The initialiser of a device, fitted to its own shard where needed.
          *
@@ -254,7 +255,9 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 s.choice(Keys.CHAINS_INIT, "uniform", "data", "gaussian", "model"),
                 s.doubleValue(Keys.CHAINS_UNIFORM_LOW), s.doubleValue(Keys.CHAINS_UNIFORM_HIGH),
                 s.choice(Keys.CHAINS_GAUSSIAN_COV, "full", "diagonal").equals("full")
-                        ? GaussianInit.Covariance.FULL : GaussianInit.Covariance.DIAGONAL);
+                        ? GaussianInit.Covariance.FULL : GaussianInit.Covariance.DIAGONAL,
+                org.sparkebm.core.sampling.ReplayBuffer.Storage.valueOf(
+                        s.choice(Keys.CHAINS_STORAGE, "fp32", "bf16", "u8").toUpperCase(java.util.Locale.ROOT)));
         if (!(chains.uniformLow() < chains.uniformHigh())) {
             throw s.bad(Keys.CHAINS_UNIFORM_HIGH, "must be above chains.uniform.low");
         }
@@ -304,6 +307,9 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             if (step.chains() < chains.buffer()) {
                 throw s.bad(Keys.TRAIN_CHAINS, "Jarzynski advances every walker each round: train.chains must be >= chains.buffer");
             }
+            if (chains.storage() != org.sparkebm.core.sampling.ReplayBuffer.Storage.FP32) {
+                throw s.bad(Keys.CHAINS_STORAGE, "Jarzynski weights assume the walkers move exactly as simulated: use fp32");
+            }
             if (s.doubleValue(Keys.DEVICES_FRACTION) < 1) {
                 throw s.bad(Keys.DEVICES_FRACTION, "Jarzynski needs every device every round (weights are global): use 1.0");
             }
@@ -312,6 +318,11 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 throw new ConfigException("train.method = jarzynski: the weights assume plain ULA moves; remove"
                         + " sampler.compress, sampler.gradClip and sampler.clampMin/Max");
             }
+        }
+        if (chains.storage() == org.sparkebm.core.sampling.ReplayBuffer.Storage.U8
+                && !(Double.isFinite(clampMin) && Double.isFinite(clampMax))) {
+            throw s.bad(Keys.CHAINS_STORAGE, "8-bit storage quantises the sampler's clamp range: set sampler.clampMin"
+                    + " and sampler.clampMax (e.g. -1 and 1 for images), or use bf16");
         }
         if (privacy.enabled() && model.basePath() != null) {
             throw s.bad(Keys.MODEL_BASE_PATH, "the fitted Gaussian base is derived from all the data and is not covered by"

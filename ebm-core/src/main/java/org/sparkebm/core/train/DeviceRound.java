@@ -19,6 +19,10 @@ public final class DeviceRound {
         var init = cfg.chains().build(shard, sampler.clampMin(), sampler.clampMax(),
                 cfg.chains().init().equals("model") ? cfg.initialModel(shard.sampleShape()) : null, cfg.model().basePath());
         DeviceState s = DeviceStep.initialState(cfg.step(), cfg.chains().buffer(), init, shard, numParams, cfg.seed(), partition);
+        if (cfg.chains().storage() != org.sparkebm.core.sampling.ReplayBuffer.Storage.FP32) {
+            s = new DeviceState(s.init(), s.buffer().withStorage(cfg.chains().storage(), sampler.clampMin(),
+                    sampler.clampMax()), s.residual(), s.rounds(), s.jarzynski());
+        }
         if (cfg.method().equals("jarzynski")) {
             s = new DeviceState(s.init(), s.buffer(), s.residual(), 0, JarzynskiState.fresh(
                     s.buffer().size(), s.buffer().dim(), numParams, cfg.step().errorFeedback()));
