@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A convolutional energy: [Conv(k×k, stride s, pad p) → SiLU]* → Flatten (C, H, W order) → Dense(1).
@@ -18,7 +17,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code conv2d_bp} (parameter gradient) ops rather than DL4J's ConvolutionLayer: with the oneDNN natives these
  * are ~15x faster than DL4J's layers as shipped (measured in shared/stack.md: 52.9 ms vs 817 ms per 64-image
  * step), because DL4J M2.1 never enables its oneDNN helper. Activations are NCHW, weights {@code [kH, kW, iC, oC]}.
- * The sigmoid of each pre-activation is kept from the forward pass and reused for the SiLU derivative.
+ * The sigmoid of each pre-activation is kept from the forward pass and reused for the SiLU derivative, and all
+ * activation buffers are reused across calls of the same batch size ({@link Scratch}): an instance is not
+ * thread-safe (each device task builds its own model).
  *
  * <p>Every layer must satisfy {@code (H + 2p − k) mod s = 0} so that {@code deconv2d} restores the input size
  * exactly (checked at construction). θ layout: for each conv layer W (c order) then b; then the dense weight
@@ -132,94 +133,142 @@ public final class ConvEnergy extends FlatParamEnergy {
         return new int[] {c.kernel(), c.kernel(), c.stride(), c.stride(), c.padding(), c.padding(), 1, 1, 0, 0, 0};
     }
 
-    /** Forward pass state: per layer the input, the pre-activation z and sigmoid(z). */
-    private final class Forward {
-        final INDArray[] inputs = new INDArray[layers.size()];
-        final INDArray[] sig = new INDArray[layers.size()];
-        final INDArray[] pre = new INDArray[layers.size()];
-        INDArray features; // [n, F]
-        INDArray energies; // [n]
-    }
+    /**
+     * Activation buffers for one batch size, reused across calls: a Langevin chain calls this model K times per round
+     * at the same batch size, and allocating fresh native arrays of up to 6.4 MB (layer 1 at batch 64) several times
+     * per layer per call cost more than the elementwise work itself (an allocating {@code mul} of 1.6M floats 8-14 ms
+     * against 2 ms in place, measured on this machine). Arrays in here never escape a call.
+     */
+    private final class Scratch {
+        final INDArray[] z = new INDArray[layers.size()];   // pre-activations
+        final INDArray[] s = new INDArray[layers.size()];   // sigmoid(z)
+        final INDArray[] a = new INDArray[layers.size()];   // SiLU outputs
+        final INDArray[] din = new INDArray[layers.size()]; // gradients w.r.t. each layer's input
+        final INDArray[] t = new INDArray[layers.size()];   // SiLU derivative
+        final INDArray ones;
+        final INDArray dA;                                  // [n, F] gradient at the features
 
-    private Forward forward(INDArray x) {
-        long n = x.size(0);
-        Forward f = new Forward();
-        INDArray a = (x.ordering() == 'c' && !x.isView() ? x : x.dup('c')).reshape('c', n, inShape[0], inShape[1], inShape[2]);
-        for (int l = 0; l < layers.size(); l++) {
-            int[] o = shapes[l + 1];
-            INDArray z = Nd4j.createUninitialized(type, n, o[0], o[1], o[2]);
-            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(a, weights[l], biases[l]).addOutputs(z)
-                    .addIntegerArguments(convArgs(layers.get(l))).build());
-            INDArray s = Transforms.sigmoid(z, true);
-            f.inputs[l] = a;
-            f.pre[l] = z;
-            f.sig[l] = s;
-            a = z.mul(s);
+        Scratch(long n) {
+            for (int l = 0; l < layers.size(); l++) {
+                int[] o = shapes[l + 1];
+                int[] i = shapes[l];
+                z[l] = Nd4j.createUninitialized(type, n, o[0], o[1], o[2]);
+                s[l] = Nd4j.createUninitialized(type, n, o[0], o[1], o[2]);
+                a[l] = Nd4j.createUninitialized(type, n, o[0], o[1], o[2]);
+                t[l] = Nd4j.createUninitialized(type, n, o[0], o[1], o[2]);
+                din[l] = Nd4j.createUninitialized(type, n, i[0], i[1], i[2]);
+            }
+            ones = Nd4j.ones(type, n, 1);
+            dA = Nd4j.createUninitialized(type, n, flat);
         }
-        f.features = a.reshape('c', n, flat);
-        f.energies = f.features.mmul(denseW).addi(denseB.getDouble(0)).reshape(-1);
-        return f;
     }
 
-    /** dL/dz from dL/da for SiLU: dA ∘ s ∘ (1 + z(1 − s)); dA is overwritten and returned. */
-    private static INDArray siluBackward(INDArray dA, INDArray z, INDArray s) {
-        INDArray d = s.rsub(1.0).muli(z).addi(1.0).muli(s);
-        return dA.muli(d);
+    private Scratch scratch;
+    private long scratchRows = -1;
+    private Scratch scratch2;
+    private long scratch2Rows = -1;
+
+    /** The buffers for batch size n (the last two sizes are kept: chain batch and data + chains). */
+    private Scratch scratch(long n) {
+        if (scratchRows == n) {
+            return scratch;
+        }
+        if (scratch2Rows == n) {
+            Scratch t = scratch;
+            long tr = scratchRows;
+            scratch = scratch2;
+            scratchRows = scratch2Rows;
+            scratch2 = t;
+            scratch2Rows = tr;
+            return scratch;
+        }
+        scratch2 = scratch;
+        scratch2Rows = scratchRows;
+        scratch = new Scratch(n);
+        scratchRows = n;
+        return scratch;
+    }
+
+    /** Forward pass: per layer the input, z, sigmoid(z) and SiLU(z) (all in {@code sc}); returns new energies. */
+    private INDArray forward(INDArray x, Scratch sc, INDArray[] inputs) {
+        long n = x.size(0);
+        INDArray in = (x.ordering() == 'c' && !x.isView() ? x : x.dup('c')).reshape('c', n, inShape[0], inShape[1], inShape[2]);
+        for (int l = 0; l < layers.size(); l++) {
+            inputs[l] = in;
+            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in, weights[l], biases[l]).addOutputs(sc.z[l])
+                    .addIntegerArguments(convArgs(layers.get(l))).build());
+            Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(sc.z[l], sc.s[l]));
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(sc.z[l], sc.s[l], sc.a[l]));
+            in = sc.a[l];
+        }
+        return in.reshape('c', n, flat).mmul(denseW).addi(denseB.getDouble(0)).reshape(-1);
+    }
+
+    /**
+     * dL/dz from dL/da for SiLU, in place: dA ∘ (s + a(1 − s)) with a = z·s (= s(1 + z(1 − s))). {@code dA} is
+     * overwritten and returned; {@code t} is scratch.
+     */
+    private static INDArray siluBackward(INDArray dA, INDArray s, INDArray a, INDArray t) {
+        t.assign(s).rsubi(1.0).muli(a).addi(s);
+        return dA.muli(t);
     }
 
     @Override
     public INDArray energy(INDArray x) {
-        return forward(x).energies;
+        return forward(x, scratch(x.size(0)), new INDArray[layers.size()]);
     }
 
     @Override
     public INDArray energyAndInputGradient(INDArray x, INDArray gradient) {
-        Forward f = forward(x);
         long n = x.size(0);
+        Scratch sc = scratch(n);
+        INDArray[] inputs = new INDArray[layers.size()];
+        INDArray e = forward(x, sc, inputs);
         int[] last = shapes[layers.size()];
-        INDArray dA = Nd4j.ones(type, n, 1).mmul(denseW.reshape(1, flat)).reshape('c', n, last[0], last[1], last[2]);
+        sc.ones.mmul(denseW.reshape(1, flat), sc.dA);
+        INDArray dA = sc.dA.reshape('c', n, last[0], last[1], last[2]);
         for (int l = layers.size() - 1; l >= 0; l--) {
-            INDArray dz = siluBackward(dA, f.pre[l], f.sig[l]);
-            int[] s = shapes[l];
-            INDArray dIn = Nd4j.createUninitialized(type, n, s[0], s[1], s[2]);
-            Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(dz, weights[l]).addOutputs(dIn)
+            INDArray dz = siluBackward(dA, sc.s[l], sc.a[l], sc.t[l]);
+            Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(dz, weights[l]).addOutputs(sc.din[l])
                     .addIntegerArguments(convArgs(layers.get(l))).build());
-            dA = dIn;
+            dA = sc.din[l];
         }
         gradient.assign(dA.reshape('c', n, inputDim()));
-        return f.energies;
+        return e;
     }
 
     @Override
     public ParamGradient paramGradient(INDArray x, UnaryOperator<INDArray> coeffs) {
-        Forward f = forward(x);
         long n = x.size(0);
-        INDArray c = coeffs.apply(f.energies).reshape(n, 1).castTo(type);
+        Scratch sc = scratch(n);
+        INDArray[] inputs = new INDArray[layers.size()];
+        INDArray energies = forward(x, sc, inputs);
+        INDArray c = coeffs.apply(energies).reshape(n, 1).castTo(type);
         INDArray g = Nd4j.zeros(type, theta.length());
         long off = theta.length() - flat - 1;
         // dense layer: dW = featuresᵀ c, db = Σ c
-        g.get(NDArrayIndex.interval(off, off + flat)).assign(f.features.transpose().mmul(c).reshape(-1));
+        INDArray features = sc.a[layers.size() - 1].reshape('c', n, flat);
+        g.get(NDArrayIndex.interval(off, off + flat)).assign(features.transpose().mmul(c).reshape(-1));
         g.putScalar(theta.length() - 1, c.sumNumber().doubleValue());
         int[] last = shapes[layers.size()];
-        INDArray dA = c.mmul(denseW.reshape(1, flat)).reshape('c', n, last[0], last[1], last[2]);
+        c.mmul(denseW.reshape(1, flat), sc.dA);
+        INDArray dA = sc.dA.reshape('c', n, last[0], last[1], last[2]);
         long end = off;
         for (int l = layers.size() - 1; l >= 0; l--) {
             ConvLayer cl = layers.get(l);
-            INDArray dz = siluBackward(dA, f.pre[l], f.sig[l]);
-            int[] s = shapes[l];
-            INDArray dIn = Nd4j.createUninitialized(type, n, s[0], s[1], s[2]);
+            INDArray dz = siluBackward(dA, sc.s[l], sc.a[l], sc.t[l]);
             INDArray dW = Nd4j.createUninitialized(type, weights[l].shape());
             INDArray dB = Nd4j.createUninitialized(type, cl.outChannels());
-            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(f.inputs[l], weights[l], biases[l], dz)
-                    .addOutputs(dIn, dW, dB).addIntegerArguments(convArgs(cl)).build());
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(inputs[l], weights[l], biases[l], dz)
+                    .addOutputs(sc.din[l], dW, dB).addIntegerArguments(convArgs(cl)).build());
             long bStart = end - cl.outChannels();
             long wStart = bStart - dW.length();
             g.get(NDArrayIndex.interval(wStart, bStart)).assign(dW.reshape(-1));
             g.get(NDArrayIndex.interval(bStart, end)).assign(dB);
             end = wStart;
-            dA = dIn;
+            dA = sc.din[l];
         }
-        return new ParamGradient(f.energies, g);
+        return new ParamGradient(energies, g);
     }
 
     @Override
