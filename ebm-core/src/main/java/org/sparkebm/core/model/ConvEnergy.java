@@ -161,12 +161,35 @@ public final class ConvEnergy extends FlatParamEnergy {
             ones = Nd4j.ones(type, n, 1);
             dA = Nd4j.createUninitialized(type, n, flat);
         }
+
+        void close() {
+            for (INDArray[] group : new INDArray[][] {z, s, a, din, t, {ones, dA}}) {
+                for (INDArray x : group) {
+                    if (x != null && x.closeable()) {
+                        x.close();
+                    }
+                }
+            }
+        }
     }
 
     private Scratch scratch;
     private long scratchRows = -1;
     private Scratch scratch2;
     private long scratch2Rows = -1;
+
+    @Override
+    public void release() {
+        for (Scratch sc : new Scratch[] {scratch, scratch2}) {
+            if (sc != null) {
+                sc.close();
+            }
+        }
+        scratch = null;
+        scratch2 = null;
+        scratchRows = -1;
+        scratch2Rows = -1;
+    }
 
     /** The buffers for batch size n (the last two sizes are kept: chain batch and data + chains). */
     private Scratch scratch(long n) {

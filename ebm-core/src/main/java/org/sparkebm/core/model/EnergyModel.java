@@ -17,6 +17,12 @@ public interface EnergyModel {
     int[] sampleShape();
 
     /** Length of a flattened sample. */
+    /**
+     * Frees native scratch memory now rather than at the next garbage collection (models that keep activation
+     * buffers hold tens of MB off-heap). The model must not be used afterwards. Default: nothing to free.
+     */
+    default void release() {}
+
     default int inputDim() {
         int d = 1;
         for (int s : sampleShape()) {

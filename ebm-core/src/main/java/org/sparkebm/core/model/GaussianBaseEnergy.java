@@ -88,6 +88,11 @@ public final class GaussianBaseEnergy implements EnergyModel {
     }
 
     @Override
+    public void release() {
+        inner.release();
+    }
+
+    @Override
     public void setParams(INDArray flat) {
         inner.setParams(flat);
     }

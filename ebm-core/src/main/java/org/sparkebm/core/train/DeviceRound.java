@@ -49,10 +49,14 @@ public final class DeviceRound {
         }
         EnergyModel model = cfg.model().create(shard.sampleShape(), DataType.FLOAT);
         model.setParams(org.sparkebm.core.util.NdArrays.of(theta, theta.length));
-        if (cfg.method().equals("jarzynski")) {
-            return JarzynskiStep.run(model, cfg.step(), shard, state, cfg.seed(), round, partition, resample);
+        try {
+            if (cfg.method().equals("jarzynski")) {
+                return JarzynskiStep.run(model, cfg.step(), shard, state, cfg.seed(), round, partition, resample);
+            }
+            return DeviceStep.run(model, cfg.step(), shard, state, cfg.seed(), round, partition);
+        } finally {
+            model.release();
         }
-        return DeviceStep.run(model, cfg.step(), shard, state, cfg.seed(), round, partition);
     }
 
     /** Whether {@code partition} is in the sorted participant list. */
