@@ -73,7 +73,9 @@ public final class W1Report {
         md.append("\nSettings: `p1`/`p4` = 1 or 4 devices (N = 10,000 walkers split evenly); `topk10` = Top-k keeping 10% of\n")
                 .append("δ^p (θ has d = 102 entries, so 1% would keep a single one); `blocksign16` = Block-Sign with blocks of 16;\n")
                 .append("both with error feedback, on the data and on the weighted model part. Jarzynski uses c = 1.0 and\n")
-                .append("island resampling. Seeds: 5 for Jarzynski with P = 1 and 4; fewer for the rest (3 for PCD/CD with P = 1, 1 for\n")
+                .append("island resampling, except `global` (`jarzynski.resampling = global`: offspring drawn from all walkers\n")
+                .append("together, surplus walkers moved between devices). The `s/run` of different sessions are not comparable (the\n")
+                .append("machine was shared). Seeds: 5 for Jarzynski with P = 1 and 4; fewer for the rest (3 for PCD/CD with P = 1, 1 for\n")
                 .append("PCD/CD with P = 4, 2 per compressor) to fit the session's CPU time (~5 min per 8,000-iteration run on 2 cores).\n")
                 .append("Reference (shared/bench/WORKLOADS.md): PCD → 0.0001, CD 0.47, Jarzynski 0.246 (c = 1.0).\n");
         Files.writeString(out.resolve("w1.md"), md.toString());
