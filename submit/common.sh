@@ -3,11 +3,12 @@
 SPARKEBM_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Spark's own module flags (org.apache.spark.launcher.JavaModuleOptions); needed by Spark's driver on Java 17.
 SPARK_JAVA17_FLAGS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
-# Every JVM of the project (driver, executors, bench runs): the Spark flags, plus JavaCPP's physical-memory check
-# off. With it on, every native allocation ND4J makes reads /proc/self/statm (Pointer.physicalBytesInaccurate);
-# on the small arrays of the mixture workloads that cost 31% of the run time (W1, 64 devices: 39.3 s → 26.9 s
-# per 100 rounds). JavaCPP's byte count (org.bytedeco.javacpp.maxBytes, default -Xmx) still triggers GC.
-SPARKEBM_JVM_FLAGS="$SPARK_JAVA17_FLAGS -Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
+# Every JVM of the project (driver, executors, bench runs). Tried and rejected: turning JavaCPP's physical-memory
+# check off (-Dorg.bytedeco.javacpp.maxPhysicalBytes=0). Every native allocation ND4J makes then skips reading
+# /proc/self/statm, which made small-array workloads 1.46x faster (W1, 64 devices: 39.3 s -> 26.9 s per 100 rounds),
+# but that check is also what triggers a GC when native memory grows: without it two W1 runs with -Xmx3g grew to
+# 7.3 and 8.7 GB resident and slowed the whole machine.
+SPARKEBM_JVM_FLAGS="$SPARK_JAVA17_FLAGS"
 # OpenMP spin-waiting makes small ND4J ops 5-20x slower on few cores; Spark already runs one task per core.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 SPARKEBM_GIT="$(git -C "$SPARKEBM_HOME" rev-parse HEAD 2>/dev/null || echo unknown)"
