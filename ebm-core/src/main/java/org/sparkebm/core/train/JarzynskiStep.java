@@ -60,8 +60,9 @@ public final class JarzynskiStep {
                 next[i] = level + (logW[anc[i]] - ref[anc[i]]);
             }
             logW = next;
-            x = x.getRows(anc);
-            g = g.getRows(anc);
+            // one native gather per array (getRows would compute a TAD per row: 20x slower at 625 walkers)
+            x = Nd4j.pullRows(x, 1, anc);
+            g = Nd4j.pullRows(g, 1, anc);
             e = e.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(anc))).dup();
             resampled = n;
         }
