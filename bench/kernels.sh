@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the kernels (ebm-bench): the W2 conv net's Langevin step and parameter gradient on one thread,
 # and the driver's aggregation against d. Prints JMH's table (ms/op).
-#   bench/kernels.sh [JMH regex, e.g. ConvEnergyBench] [extra JMH options]
+#   bench/kernels.sh [JMH regex, e.g. ConvEnergyBench] [JMH options; default -wi 3 -w 2s -i 5 -r 3s]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/submit/common.sh"
@@ -10,5 +10,6 @@ source "$here/submit/common.sh"
 cp="$here/ebm-bench/target/classes:$here/ebm-core/target/classes:$(cat "$here/ebm-bench/target/classpath.txt")"
 filter="${1:-.}"
 shift || true
-java -cp "$cp" org.openjdk.jmh.Main "$filter" -f 1 -wi 3 -w 2s -i 5 -r 3s -t 1 \
-  -jvmArgsAppend "-Xmx4g $SPARKEBM_JVM_FLAGS" "$@"
+# JMH options: the defaults below unless some are given
+if [ $# -eq 0 ]; then set -- -wi 3 -w 2s -i 5 -r 3s; fi
+java -cp "$cp" org.openjdk.jmh.Main "$filter" -f 1 -t 1 -jvmArgsAppend "-Xmx4g $SPARKEBM_JVM_FLAGS" "$@"
