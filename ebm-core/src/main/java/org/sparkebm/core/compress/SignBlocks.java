@@ -49,10 +49,12 @@ public final class SignBlocks implements Compressed {
             throw new IllegalArgumentException("dimension " + acc.length + " != " + dim);
         }
         for (int b = 0; b < scales.length; b++) {
-            float s = scale * scales[b];
+            // ±s by flipping the sign bit (exactly −s), without a branch per coordinate
+            int sBits = Float.floatToRawIntBits(scale * scales[b]);
             int end = Math.min(dim, (b + 1) * blockSize);
             for (int i = b * blockSize; i < end; i++) {
-                acc[i] += isNegative(i) ? -s : s;
+                int bit = (negative[i >>> 3] >>> (7 - (i & 7))) & 1;
+                acc[i] += Float.intBitsToFloat(sBits ^ (bit << 31));
             }
         }
     }
