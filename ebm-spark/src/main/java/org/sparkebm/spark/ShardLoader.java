@@ -28,21 +28,7 @@ public final class ShardLoader {
                 throw new DataException(d.path() + ": cannot open data file (" + e.getMessage() + ")", e);
             }
         } else {
-            IdxReader.Images img;
-            try (InputStream in = HadoopFiles.open(d.path())) {
-                img = IdxReader.readImages(in, d.path(), d.classes() == null ? d.limit() : 0);
-            } catch (IOException e) {
-                throw new DataException(d.path() + ": cannot open data file (" + e.getMessage() + ")", e);
-            }
-            int[] labels = null;
-            if (d.labels() != null) {
-                try (InputStream in = HadoopFiles.open(d.labels())) {
-                    labels = IdxReader.readLabels(in, d.labels(), 0);
-                } catch (IOException e) {
-                    throw new DataException(d.labels() + ": cannot open label file (" + e.getMessage() + ")", e);
-                }
-            }
-            all = IdxReader.toDataset(img, labels, d.path(), 28, 28, d.classes(), d.classCounts());
+            all = readIdx(d.path(), d.labels(), d.classes() == null ? d.limit() : 0, d.classes(), d.classCounts());
             if (d.classes() != null && d.limit() > 0 && all.rows() > d.limit()) {
                 all = firstRows(all, d.limit());
             }
@@ -52,6 +38,29 @@ public final class ShardLoader {
             throw new DataException(src + ": " + all.rows() + " rows cannot feed " + cfg.devices() + " devices (devices.count)");
         }
         return all.requireFinite(src);
+    }
+
+    /**
+     * 28x28 IDX images (and labels, or null) from any Hadoop path, with an optional class filter and per-class counts.
+     *
+     * @param limit rows to read (0: all)
+     */
+    public static Dataset readIdx(String images, String labels, int limit, int[] classes, int[] perClass) {
+        IdxReader.Images img;
+        try (InputStream in = HadoopFiles.open(images)) {
+            img = IdxReader.readImages(in, images, limit);
+        } catch (IOException e) {
+            throw new DataException(images + ": cannot open data file (" + e.getMessage() + ")", e);
+        }
+        int[] l = null;
+        if (labels != null) {
+            try (InputStream in = HadoopFiles.open(labels)) {
+                l = IdxReader.readLabels(in, labels, 0);
+            } catch (IOException e) {
+                throw new DataException(labels + ": cannot open label file (" + e.getMessage() + ")", e);
+            }
+        }
+        return IdxReader.toDataset(img, l, images, 28, 28, classes, perClass);
     }
 
     private static Dataset firstRows(Dataset d, int n) {

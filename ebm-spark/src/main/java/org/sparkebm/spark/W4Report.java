@@ -1,7 +1,6 @@
 package org.sparkebm.spark;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,6 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.sparkebm.core.data.Dataset;
-import org.sparkebm.core.data.IdxReader;
 import org.sparkebm.core.eval.ImageClassifier;
 import org.sparkebm.core.model.FittedGaussian;
 import org.sparkebm.core.train.DeviceState;
@@ -30,18 +28,6 @@ public final class W4Report {
     static final int[] CLASSES = {1, 7, 8};
     static final String[] NAMES = {"Trouser", "Sneaker", "Bag"};
     static final double[] TRUE = {4 / 7.0, 2 / 7.0, 1 / 7.0};
-
-    static Dataset idx(String images, String labels) throws IOException {
-        IdxReader.Images img;
-        try (InputStream in = HadoopFiles.open(images)) {
-            img = IdxReader.readImages(in, images, 0);
-        }
-        int[] l;
-        try (InputStream in = HadoopFiles.open(labels)) {
-            l = IdxReader.readLabels(in, labels, 0);
-        }
-        return IdxReader.toDataset(img, l, images, 28, 28, null, null);
-    }
 
     /** Weighted class fractions over 10 classes; {@code logW} null for equal weights. */
     static double[] fractions(ImageClassifier clf, float[] x, int n, double[] logW) {
@@ -63,8 +49,8 @@ public final class W4Report {
         String fm = args.length > 2 ? args[2] : "/usr/share/datasets/fashion-mnist";
         Files.createDirectories(out);
         long t0 = System.nanoTime();
-        Dataset train = idx(fm + "/train-images-idx3-ubyte.gz", fm + "/train-labels-idx1-ubyte.gz");
-        Dataset test = idx(fm + "/t10k-images-idx3-ubyte.gz", fm + "/t10k-labels-idx1-ubyte.gz");
+        Dataset train = ShardLoader.readIdx(fm + "/train-images-idx3-ubyte.gz", fm + "/train-labels-idx1-ubyte.gz", 0, null, null);
+        Dataset test = ShardLoader.readIdx(fm + "/t10k-images-idx3-ubyte.gz", fm + "/t10k-labels-idx1-ubyte.gz", 0, null, null);
         ImageClassifier clf = ImageClassifier.train(train, 10, 3, 0);
         double acc = clf.accuracy(test);
         System.out.printf(Locale.ROOT, "classifier: test accuracy %.4f (%.0f s)%n", acc, (System.nanoTime() - t0) / 1e9);

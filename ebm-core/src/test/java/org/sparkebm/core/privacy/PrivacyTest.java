@@ -44,13 +44,9 @@ class PrivacyTest {
     }
 
     static RunConfig cfg(String... extra) {
-        Map<String, String> m = new java.util.LinkedHashMap<>(Map.of("run.name", "p", "data.source", "gmm",
+        return org.sparkebm.core.config.TestConfigs.of(Map.of("run.name", "p", "data.source", "gmm",
                 "data.rows", "200", "model.hidden", "8", "train.batch", "16", "train.chains", "16",
-                "chains.buffer", "32", "sampler.steps", "2", "devices.count", "4"));
-        for (String e : extra) {
-            m.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
-        }
-        return RunConfig.parse(Settings.of(m, "test"));
+                "chains.buffer", "32", "sampler.steps", "2", "devices.count", "4"), extra);
     }
 
     private static double norm(float[] v) {

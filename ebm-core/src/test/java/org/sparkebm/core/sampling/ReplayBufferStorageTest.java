@@ -61,13 +61,9 @@ class ReplayBufferStorageTest {
     }
 
     static RunConfig cfg(String... extra) {
-        Map<String, String> m = new java.util.LinkedHashMap<>(Map.of("run.name", "s", "data.source", "gmm",
+        return org.sparkebm.core.config.TestConfigs.of(Map.of("run.name", "s", "data.source", "gmm",
                 "data.rows", "200", "model.hidden", "8", "train.batch", "16", "train.chains", "16",
-                "chains.buffer", "64", "sampler.steps", "3", "sampler.clampMin", "-4", "sampler.clampMax", "4"));
-        for (String e : extra) {
-            m.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
-        }
-        return RunConfig.parse(Settings.of(m, "test"));
+                "chains.buffer", "64", "sampler.steps", "3", "sampler.clampMin", "-4", "sampler.clampMax", "4"), extra);
     }
 
     @Test

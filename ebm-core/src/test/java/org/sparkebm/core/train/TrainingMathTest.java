@@ -19,13 +19,9 @@ import org.sparkebm.core.data.Dataset;
 
 class TrainingMathTest {
     static RunConfig small(String... extra) {
-        Map<String, String> m = new java.util.LinkedHashMap<>(Map.of("run.name", "t", "data.source", "gmm",
+        return org.sparkebm.core.config.TestConfigs.of(Map.of("run.name", "t", "data.source", "gmm",
                 "data.rows", "200", "model.hidden", "8", "train.batch", "16", "train.chains", "16",
-                "chains.buffer", "40", "sampler.steps", "3", "compress.type", "topk", "compress.density", "0.2"));
-        for (String e : extra) {
-            m.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
-        }
-        return RunConfig.parse(Settings.of(m, "test"));
+                "chains.buffer", "40", "sampler.steps", "3", "compress.type", "topk", "compress.density", "0.2"), extra);
     }
 
     @Test
