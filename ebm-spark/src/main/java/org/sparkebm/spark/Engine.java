@@ -25,6 +25,9 @@ interface Engine {
     /** The current device states (for sample pictures). */
     List<DeviceState> states();
 
+    /** Energies under {@code theta} of every training row. */
+    double[] dataEnergies(float[] theta);
+
     /** Spark. */
     static Engine of(SparkTrainer t) {
         return new Engine() {
@@ -59,11 +62,17 @@ interface Engine {
             public List<DeviceState> states() {
                 return t.collectStates();
             }
+
+            @Override
+            public double[] dataEnergies(float[] theta) {
+                return t.dataEnergies(theta);
+            }
         };
     }
 
-    /** In this JVM. */
-    static Engine of(LocalTrainer t, int devices) {
+    /** In this JVM; {@code data} is every training row. */
+    static Engine of(LocalTrainer t, org.sparkebm.core.config.RunConfig cfg, org.sparkebm.core.data.Dataset data) {
+        int devices = cfg.devices();
         return new Engine() {
             @Override
             public RoundSummary step() {
@@ -99,6 +108,16 @@ interface Engine {
             @Override
             public List<DeviceState> states() {
                 return t.states();
+            }
+
+            @Override
+            public double[] dataEnergies(float[] theta) {
+                org.sparkebm.core.model.EnergyModel m = cfg.model().create(data.sampleShape(),
+                        org.nd4j.linalg.api.buffer.DataType.FLOAT);
+                m.setParams(org.nd4j.linalg.factory.Nd4j.createFromArray(theta));
+                double[] e = org.sparkebm.core.eval.Energies.of(m, data.values(), data.rows(), 512);
+                m.release();
+                return e;
             }
         };
     }

@@ -65,4 +65,33 @@ public final class HadoopFiles {
             throw new IOException("cannot rename " + tmp + " to " + target);
         }
     }
+
+    /**
+     * Writes a DataFrame to {@code target} with Spark's writer ({@code parquet} or {@code csv} with a header)
+     * atomically: into a hidden sibling directory first, renamed into place when complete. An existing target is
+     * never replaced.
+     *
+     * @throws org.sparkebm.core.config.ConfigException if {@code target} exists (nothing is written)
+     */
+    public static void writeFrame(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df, String target,
+                                  String format) throws IOException {
+        Path t = path(target);
+        FileSystem fs = fs(t);
+        if (fs.exists(t)) {
+            throw new org.sparkebm.core.config.ConfigException("output " + t + " already exists; nothing was changed"
+                    + " (choose another output path)");
+        }
+        Path tmp = new Path(t.getParent(), "." + t.getName() + ".tmp-" + UUID.randomUUID());
+        org.apache.spark.sql.DataFrameWriter<org.apache.spark.sql.Row> w = df.write()
+                .mode(org.apache.spark.sql.SaveMode.ErrorIfExists);
+        switch (format) {
+            case "parquet" -> w.parquet(tmp.toString());
+            case "csv" -> w.option("header", true).csv(tmp.toString());
+            default -> throw new IllegalArgumentException("format " + format + ": parquet or csv");
+        }
+        if (!fs.rename(tmp, t)) {
+            fs.delete(tmp, true);
+            throw new IOException("cannot rename " + tmp + " to " + t + " (did another job write it meanwhile?)");
+        }
+    }
 }

@@ -218,8 +218,10 @@ public final class RunOutputs {
         return java.util.Arrays.stream(w).map(v -> v / s).toArray();
     }
 
-    public void writeModel(RunConfig cfg, int[] sampleShape, float[] theta) throws IOException {
-        HadoopFiles.writeAtomically(file("model.bin"), out -> ModelFile.write(out, cfg, sampleShape, theta));
+    public void writeModel(RunConfig cfg, int[] sampleShape, float[] theta,
+                           org.sparkebm.core.data.FeatureScaling scaling, double[] energyQuantiles) throws IOException {
+        HadoopFiles.writeAtomically(file("model.bin"),
+                out -> ModelFile.write(out, cfg, sampleShape, theta, scaling, energyQuantiles));
     }
 
     public void writePng(String name, byte[] png) throws IOException {

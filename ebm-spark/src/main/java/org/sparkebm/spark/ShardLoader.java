@@ -9,7 +9,7 @@ import org.sparkebm.core.data.IdxReader;
 
 /**
  * Loads data: the whole set on the driver for validation (before Spark work starts), or one device's shard on
- * an executor. Synthetic data is regenerated from the seed on each executor; IDX files are read through
+ * an executor (CSV and Parquet data go through Spark's readers instead: {@link Tabular}). Synthetic data is regenerated from the seed on each executor; IDX files are read through
  * Hadoop's FileSystem, so {@code file://} and {@code hdfs://} both work.
  */
 public final class ShardLoader {
@@ -21,12 +21,8 @@ public final class ShardLoader {
         Dataset all;
         if (d.synthetic()) {
             all = d.generate(cfg.seed());
-        } else if (d.source().equals("csv")) {
-            try (InputStream in = HadoopFiles.open(d.path())) {
-                all = CsvReader.read(in, d.path(), d.csvHeader(), d.csvColumns(), d.limit());
-            } catch (IOException e) {
-                throw new DataException(d.path() + ": cannot open data file (" + e.getMessage() + ")", e);
-            }
+        } else if (d.tabular()) {
+            throw new IllegalStateException("data.source = " + d.source() + " is read through Spark (Tabular.load)");
         } else {
             all = readIdx(d.path(), d.labels(), d.classes() == null ? d.limit() : 0, d.classes(), d.classCounts());
             if (d.classes() != null && d.limit() > 0 && all.rows() > d.limit()) {

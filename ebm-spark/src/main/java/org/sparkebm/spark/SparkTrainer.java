@@ -48,6 +48,15 @@ public final class SparkTrainer {
     private final List<RoundSummary> history = new ArrayList<>();
 
     public SparkTrainer(JavaSparkContext sc, RunConfig cfg, int[] sampleShape, String checkpointDir) {
+        this(sc, cfg, sampleShape, checkpointDir, null);
+    }
+
+    /**
+     * @param shards one data shard per device (tabular data, {@link Tabular}), or null to load each device's shard
+     *               from the config on its executor (synthetic and IDX data)
+     */
+    public SparkTrainer(JavaSparkContext sc, RunConfig cfg, int[] sampleShape, String checkpointDir,
+                        JavaRDD<Dataset> shards) {
         this.sc = sc;
         this.cfg = cfg;
         EnergyModel m0 = cfg.initialModel(sampleShape);
@@ -61,7 +70,8 @@ public final class SparkTrainer {
             ids.add(p);
         }
         sc.setJobDescription("load data shards");
-        data = sc.parallelize(ids, cfg.devices()).map(new LoadShard(cfg)).persist(StorageLevel.MEMORY_AND_DISK());
+        data = shards != null ? shards
+                : sc.parallelize(ids, cfg.devices()).map(new LoadShard(cfg)).persist(StorageLevel.MEMORY_AND_DISK());
         states = data.map(new InitState(cfg, numParams)).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
@@ -131,6 +141,25 @@ public final class SparkTrainer {
         JavaRDD<GlobalResampling.Walkers> moved = states.mapPartitionsToPair(new Emigrate(plan, cfg.seed()))
                 .partitionBy(new DevicePartitioner(cfg.devices())).values();
         return states.zipPartitions(moved, new Immigrate(plan, cfg.seed())).persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /**
+     * The energies under {@code theta} of every training row, computed on the devices (only the numbers come to the
+     * driver), in device order.
+     */
+    public double[] dataEnergies(float[] theta) {
+        sc.setJobDescription("energies of the training data");
+        Broadcast<float[]> b = sc.broadcast(theta);
+        RunConfig c = cfg;
+        List<double[]> parts = data.map(shard -> {
+            EnergyModel m = c.model().create(shard.sampleShape(), org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            m.setParams(org.nd4j.linalg.factory.Nd4j.createFromArray(b.value()));
+            double[] e = org.sparkebm.core.eval.Energies.of(m, shard.values(), shard.rows(), 512);
+            m.release();
+            return e;
+        }).collect();
+        b.destroy();
+        return parts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
     }
 
     /** Each device writes its state into {@code dir} from its own task; returns the manifest entries. */

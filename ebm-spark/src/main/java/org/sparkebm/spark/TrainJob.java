@@ -40,10 +40,34 @@ public final class TrainJob {
             return ExitCode.BAD_CONFIG;
         }
         RunConfig cfg;
-        Dataset data;
         try {
             cfg = RunConfig.load(Path.of(args[0]), Arrays.asList(args).subList(1, args.length));
-            data = ShardLoader.loadAll(cfg);
+        } catch (ConfigException e) {
+            System.err.println("sparkebm: bad config: " + e.getMessage());
+            return ExitCode.BAD_CONFIG;
+        }
+        // tabular data is read and validated by Spark's readers: the session starts first, training work after
+        SparkSession spark = cfg.data().tabular() ? session(cfg) : null;
+        try {
+            return run(cfg, spark);
+        } finally {
+            if (spark != null) {
+                spark.stop();
+            }
+        }
+    }
+
+    private static ExitCode run(RunConfig cfg, SparkSession spark) {
+        Dataset data;
+        Tabular.Loaded tab = null;
+        try {
+            if (spark != null) {
+                tab = Tabular.load(spark, cfg);
+                // the local engine folds every row in this JVM; Spark keeps the rows on the devices
+                data = cfg.engine().equals("local") ? tab.all() : tab.preview(4096);
+            } else {
+                data = ShardLoader.loadAll(cfg);
+            }
             if (cfg.privacy().enabled()) {
                 double eps1 = new org.sparkebm.core.privacy.RdpAccountant(
                         org.sparkebm.core.train.RoundDriver.samplingRate(cfg), cfg.privacy().noise())
@@ -91,7 +115,7 @@ public final class TrainJob {
             return ExitCode.INFRASTRUCTURE;
         }
         try {
-            train(cfg, data, outputs, resumeFrom);
+            train(cfg, data, tab, outputs, resumeFrom);
             return ExitCode.OK;
         } catch (DivergedException e) {
             System.err.println("sparkebm: training diverged: " + e.getMessage());
@@ -128,35 +152,43 @@ public final class TrainJob {
         return dir;
     }
 
-    static void train(RunConfig cfg, Dataset data, RunOutputs outputs, CheckpointStore.Found resumeFrom)
-            throws IOException {
+    /** The job's Spark session (spark-submit's master wins over spark.master of the config). */
+    static SparkSession session(RunConfig cfg) {
+        return Commands.session("SparkEBM " + cfg.name(), cfg.sparkMaster());
+    }
+
+    /**
+     * @param data all rows (synthetic, IDX, or tabular with the local engine) or, for tabular data on Spark, a
+     *             preview of up to 4,096 rows for pictures
+     * @param tab  tabular data's device shards and feature map, or null
+     */
+    static void train(RunConfig cfg, Dataset data, Tabular.Loaded tab, RunOutputs outputs,
+                      CheckpointStore.Found resumeFrom) throws IOException {
         int[] shape = data.sampleShape();
         EnergyModel model = cfg.model().create(shape, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        org.sparkebm.core.data.FeatureScaling scaling = tab != null ? tab.scaling()
+                : org.sparkebm.core.data.FeatureScaling.identity(null, data.dim());
         if (cfg.engine().equals("local")) {
             LocalTrainer trainer = new LocalTrainer(cfg, data);
             outputs.writeManifest(cfg, "local engine (no Spark)", shape, model.numParams(), resumeFrom);
             System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices folded locally, %d params)%n", cfg.name(),
                     outputs.dir(), cfg.devices(), model.numParams());
-            loop(cfg, data, outputs, model, Engine.of(trainer, cfg.devices()), resumeFrom, null, () -> 1, 1);
+            loop(cfg, data, scaling, outputs, model, Engine.of(trainer, cfg, data), resumeFrom, null,
+                    () -> 1, 1);
             return;
         }
-        SparkConf conf = new SparkConf().setAppName("SparkEBM " + cfg.name())
-                .setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1")
-                .setIfMissing("spark.ui.showConsoleProgress", "false");
-        if (!conf.contains("spark.master")) {
-            conf.setMaster(cfg.sparkMaster() == null ? "local[*]" : cfg.sparkMaster());
-        }
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = session(cfg);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ResultSizeListener sizes = new ResultSizeListener();
         sc.sc().addSparkListener(sizes);
-        SparkTrainer trainer = new SparkTrainer(sc, cfg, shape, outputs.file("spark-checkpoints").toString());
+        SparkTrainer trainer = new SparkTrainer(sc, cfg, shape, outputs.file("spark-checkpoints").toString(),
+                tab == null ? null : tab.shards());
         try {
             outputs.writeManifest(cfg, sc.master(), shape, model.numParams(), resumeFrom);
             System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices, %d params, master %s)%n", cfg.name(),
                     outputs.dir(), cfg.devices(), model.numParams(), sc.master());
             // counted at the end: executors register asynchronously, after the job starts
-            loop(cfg, data, outputs, model, Engine.of(trainer), resumeFrom, sizes, () -> executorCount(sc),
+            loop(cfg, data, scaling, outputs, model, Engine.of(trainer), resumeFrom, sizes, () -> executorCount(sc),
                     sc.defaultParallelism());
         } finally {
             trainer.close();
@@ -168,7 +200,8 @@ public final class TrainJob {
      * Round by round: checkpoints every {@code checkpoint.every} rounds (and at round 0 and the end); on divergence
      * rolls back to the last checkpoint with a lower learning rate, at most {@code recovery.maxRollbacks} times.
      */
-    private static void loop(RunConfig cfg, Dataset data, RunOutputs outputs, EnergyModel model, Engine engine,
+    private static void loop(RunConfig cfg, Dataset data, org.sparkebm.core.data.FeatureScaling scaling,
+                             RunOutputs outputs, EnergyModel model, Engine engine,
                              CheckpointStore.Found resumeFrom, ResultSizeListener sizes,
                              java.util.function.IntSupplier executors, int slots) throws IOException {
         CheckpointStore store = new CheckpointStore(outputs.dir());
@@ -249,7 +282,11 @@ public final class TrainJob {
         if (!history.isEmpty()) {
             outputs.writePng("curves.png", Curves.png(history, sparkBytes));
         }
-        outputs.writeModel(cfg, data.sampleShape(), theta);
+        // the training energies' quantiles make the normalised score of scoring; not kept for private runs (they
+        // are computed from the data without noise)
+        double[] quantiles = cfg.privacy().enabled() ? new double[0]
+                : org.sparkebm.core.eval.Energies.quantiles(engine.dataEnergies(theta), 101);
+        outputs.writeModel(cfg, data.sampleShape(), theta, scaling, quantiles);
         writeSamples(cfg, outputs, model, states, data);
         Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, seconds, model, data,
                 executors.getAsInt(), events, driver.lrMultiplier(), stopReason);

@@ -152,7 +152,7 @@ class TrainJobTest {
     }
 
     @Test
-    void csvDataTrainsAndANaNIsNamedWithFileLineAndColumn() throws Exception {
+    void csvDataTrainsAndANaNIsNamedWithFileRowAndColumn() throws Exception {
         Path c = conf();
         Path good = tmp.resolve("good.csv");
         StringBuilder sb = new StringBuilder("id,x,y\n");
@@ -161,17 +161,17 @@ class TrainJobTest {
             sb.append(i).append(',').append(r.nextGaussian()).append(',').append(r.nextGaussian()).append('\n');
         }
         Files.writeString(good, sb.toString());
-        Result ok = run(args(c, "data.source=csv", "data.path=" + good, "data.csv.columns=x,y",
+        Result ok = run(args(c, "data.source=csv", "data.path=" + good, "data.columns=x,y",
                 "run.outputDir=" + tmp.resolve("runs")));
         assertEquals(ExitCode.OK, ok.code(), ok.stderr());
         Path bad = tmp.resolve("bad.csv");
         Files.writeString(bad, "x,y\n1,2\n3,NaN\n");
         Result nan = run(args(c, "data.source=csv", "data.path=" + bad, "run.outputDir=" + tmp.resolve("runs2")));
         assertEquals(ExitCode.BAD_DATA, nan.code());
-        assertTrue(nan.stderr().contains(bad.toString()) && nan.stderr().contains("line 3, column 'y'")
+        assertTrue(nan.stderr().contains(bad.toString()) && nan.stderr().contains("row 1, column 'y'")
                 && nan.stderr().contains("NaN"), nan.stderr());
         assertTrue(Files.notExists(tmp.resolve("runs2")), "rejected before anything is written");
-        Result missingCol = run(args(c, "data.source=csv", "data.path=" + good, "data.csv.columns=x,z"));
+        Result missingCol = run(args(c, "data.source=csv", "data.path=" + good, "data.columns=x,z"));
         assertEquals(ExitCode.BAD_DATA, missingCol.code());
         assertTrue(missingCol.stderr().contains("no column 'z'"), missingCol.stderr());
     }

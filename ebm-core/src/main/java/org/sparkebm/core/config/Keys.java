@@ -32,20 +32,21 @@ public final class Keys {
     public static final Key DEVICES_FRACTION = key("devices.fraction", "double in (0, 1]", "1.0", "Fraction of devices drawn (seeded, without replacement) each round; at least one.");
     public static final Key DEVICES_SAMPLING = key("devices.sampling", "fixed | poisson", "fixed", "fixed: exactly round(fraction P) devices per round; poisson: each device independently with probability devices.fraction (what the privacy accountant assumes).");
     // data
-    public static final Key DATA_SOURCE = key("data.source", "gmm | two-modes | eight-gaussians | rings | idx | csv", "gmm", "Where the data comes from: generated from the seed, an IDX file, or a CSV file of numbers.");
+    public static final Key DATA_SOURCE = key("data.source", "gmm | two-modes | eight-gaussians | rings | idx | csv | parquet | frame", "gmm", "Where the data comes from: generated from the seed, an IDX file, a CSV or Parquet file read by Spark's own readers (feature columns data.columns), or (frame) the DataFrame given to the Spark ML estimator org.sparkebm.spark.ml.EbmEstimator (not from a config file).");
     public static final Key DATA_ROWS = key("data.rows", "int >= 1", "10000", "Rows to generate (synthetic sources).");
     public static final Key DATA_DIM = key("data.dim", "int >= 1", "50", "Dimension of two-modes data (W1: 50).");
     public static final Key DATA_P1 = key("data.p1", "double in (0, 1)", "0.25", "Weight of the mode at -10 e1 (two-modes).");
     public static final Key DATA_MEANS = key("data.means", "list of points 'x,y;x,y'", "-2.5,0;2.5,0", "Component means (gmm).");
     public static final Key DATA_WEIGHTS = key("data.weights", "list of doubles", "0.2,0.8", "Component weights (gmm), one per mean.");
     public static final Key DATA_STD = key("data.std", "double > 0", "0.5", "Component standard deviation (gmm); ring noise (rings).");
-    public static final Key DATA_PATH = key("data.path", "Hadoop path", null, "IDX image file (gzip or not), for data.source=idx.");
+    public static final Key DATA_PATH = key("data.path", "Hadoop path", null, "IDX image file (gzip or not) for data.source=idx; a CSV file or directory, or a Parquet file or directory, for csv and parquet.");
     public static final Key DATA_CSV_HEADER = key("data.csv.header", "boolean", "true", "The CSV file's first line names the columns.");
-    public static final Key DATA_CSV_COLUMNS = key("data.csv.columns", "list of column names (or 0-based indices without header)", null, "Feature columns of a CSV file (default: all).");
+    public static final Key DATA_COLUMNS = key("data.columns", "list of column names", null, "Feature columns of CSV or Parquet data, in this order (default: every column; each must be numeric). Without a CSV header Spark names the columns _c0, _c1, ...");
+    public static final Key DATA_STANDARDIZE = key("data.standardize", "boolean", "false", "Standardise each feature column to mean 0 and standard deviation 1 (statistics from the training data, kept in model.bin and applied again when scoring).");
     public static final Key DATA_LABELS = key("data.labels", "Hadoop path", null, "IDX label file; needed by data.classes.");
     public static final Key DATA_CLASSES = key("data.classes", "list of ints", null, "Keep only these classes (needs data.labels).");
     public static final Key DATA_CLASS_COUNTS = key("data.classCounts", "list of ints", null, "Per-class counts aligned with data.classes (first ones in file order).");
-    public static final Key DATA_LIMIT = key("data.limit", "int >= 0", "0", "Read at most this many images (0: all).");
+    public static final Key DATA_LIMIT = key("data.limit", "int >= 0", "0", "Read at most this many images or table rows (0: all).");
     // model
     public static final Key MODEL_TYPE = key("model.type", "gmm | mlp | conv", "mlp", "Energy model family.");
     public static final Key MODEL_HIDDEN = key("model.hidden", "list of ints", "64,64", "MLP hidden widths.");

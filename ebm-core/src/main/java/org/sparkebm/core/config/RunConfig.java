@@ -52,10 +52,15 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
     /** Where data comes from. */
     public record DataSpec(String source, int rows, int dim, double p1, double[][] means, double[] weights, double std,
                            String path, String labels, int[] classes, int[] classCounts, int limit, boolean csvHeader,
-                           List<String> csvColumns) implements Serializable {
+                           List<String> columns, boolean standardize) implements Serializable {
         /** Whether the data is generated from the seed (no files). */
         public boolean synthetic() {
-            return !source.equals("idx") && !source.equals("csv");
+            return !source.equals("idx") && !tabular();
+        }
+
+        /** Whether the data is rows of numeric columns read through Spark (csv, parquet, or a given DataFrame). */
+        public boolean tabular() {
+            return source.equals("csv") || source.equals("parquet") || source.equals("frame");
         }
 
         /** Sample shape of synthetic data; {@code null} for files (known once the header is read). */
@@ -348,7 +353,8 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
     }
 
     private static DataSpec parseData(Settings s) {
-        String source = s.choice(Keys.DATA_SOURCE, "gmm", "two-modes", "eight-gaussians", "rings", "idx", "csv");
+        String source = s.choice(Keys.DATA_SOURCE, "gmm", "two-modes", "eight-gaussians", "rings", "idx", "csv", "parquet",
+                "frame");
         double[][] means = null;
         double[] weights = null;
         if (source.equals("gmm")) {
@@ -375,12 +381,21 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             }
         }
         String path = s.optional(Keys.DATA_PATH);
-        if ((source.equals("idx") || source.equals("csv")) && (path == null || path.isBlank())) {
+        if ((source.equals("idx") || source.equals("csv") || source.equals("parquet"))
+                && (path == null || path.isBlank())) {
             throw new ConfigException("data.source = " + source + " needs data.path");
         }
-        String cols = s.optional(Keys.DATA_CSV_COLUMNS);
-        List<String> csvColumns = cols == null || cols.isBlank() ? null
+        String cols = s.optional(Keys.DATA_COLUMNS);
+        List<String> columns = cols == null || cols.isBlank() ? null
                 : java.util.Arrays.stream(cols.split(",")).map(String::trim).toList();
+        if (columns != null && (columns.contains("") || new java.util.HashSet<>(columns).size() != columns.size())) {
+            throw s.bad(Keys.DATA_COLUMNS, "empty or repeated column name");
+        }
+        boolean standardize = s.bool(Keys.DATA_STANDARDIZE);
+        if ((columns != null || standardize) && !(source.equals("csv") || source.equals("parquet") || source.equals("frame"))) {
+            throw new ConfigException((columns != null ? "data.columns" : "data.standardize")
+                    + " applies to csv, parquet or frame data, not data.source = " + source);
+        }
         int[] classes = s.ints(Keys.DATA_CLASSES);
         int[] counts = s.ints(Keys.DATA_CLASS_COUNTS);
         if (counts != null && (classes == null || counts.length != classes.length)) {
@@ -392,7 +407,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         return new DataSpec(source, s.intAtLeast(Keys.DATA_ROWS, 1), s.intAtLeast(Keys.DATA_DIM, 1),
                 s.doubleIn(Keys.DATA_P1, 0, true, 1, true), means, weights,
                 s.doubleIn(Keys.DATA_STD, 0, true, Double.POSITIVE_INFINITY, true), path, s.optional(Keys.DATA_LABELS),
-                classes, counts, s.intAtLeast(Keys.DATA_LIMIT, 0), s.bool(Keys.DATA_CSV_HEADER), csvColumns);
+                classes, counts, s.intAtLeast(Keys.DATA_LIMIT, 0), s.bool(Keys.DATA_CSV_HEADER), columns, standardize);
     }
 
     private static ModelSpec parseModel(Settings s) {

@@ -141,6 +141,26 @@ public final class IdxReader {
         return new Dataset(v, n, new int[] {1, img.rows(), img.cols()}, l);
     }
 
+    /**
+     * Writes images in the model's [−1, 1] pixel scale as an uncompressed IDX3 file of unsigned bytes (the
+     * inverse of {@link #toDataset}: pixel = round((x + 1)·127.5), clamped to 0–255).
+     *
+     * @param values read: {@code n · rows · cols} floats, row-major
+     */
+    public static void writeImages(java.io.OutputStream os, float[] values, int n, int rows, int cols)
+            throws IOException {
+        java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(os));
+        out.writeInt(IMAGE_MAGIC);
+        out.writeInt(n);
+        out.writeInt(rows);
+        out.writeInt(cols);
+        for (int i = 0; i < n * rows * cols; i++) {
+            long p = Math.round((values[i] + 1.0) * 127.5);
+            out.writeByte((int) Math.max(0, Math.min(255, p)));
+        }
+        out.flush();
+    }
+
     private static int indexOf(int[] a, int v) {
         for (int i = 0; i < a.length; i++) {
             if (a[i] == v) {

@@ -72,4 +72,48 @@ public final class Synthetic {
         }
         return new Dataset(v, n, new int[] {2}, labels);
     }
+
+    /**
+     * A tabular anomaly-detection set: inliers lie near a 2-dimensional curved sheet in d dimensions (two latent
+     * coordinates u, v ~ N(0, 1); feature j = a_j·u + b_j·v + c_j·u² + 0.1·noise, with a, b, c drawn once from
+     * {@code structureSeed}), anomalies (label 1, exactly round(fraction·n) of them, at random positions) are
+     * uniform in the box [−4, 4]^d around the data's scale. Labels: 0 inlier, 1 anomaly.
+     */
+    public static Dataset anomalies(int n, int d, double fraction, long structureSeed, SplittableRandom rng) {
+        SplittableRandom st = new SplittableRandom(structureSeed);
+        double[] a = new double[d];
+        double[] b = new double[d];
+        double[] c = new double[d];
+        for (int j = 0; j < d; j++) {
+            a[j] = st.nextGaussian();
+            b[j] = st.nextGaussian();
+            c[j] = 0.5 * st.nextGaussian();
+        }
+        int anomalies = (int) Math.round(fraction * n);
+        int[] label = new int[n];
+        for (int k = 0; k < anomalies; k++) {
+            label[k] = 1;
+        }
+        for (int i = n - 1; i > 0; i--) { // shuffle the labels (Fisher–Yates)
+            int j = rng.nextInt(i + 1);
+            int t = label[i];
+            label[i] = label[j];
+            label[j] = t;
+        }
+        float[] v = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            if (label[i] == 1) {
+                for (int j = 0; j < d; j++) {
+                    v[i * d + j] = (float) (-4 + 8 * rng.nextDouble());
+                }
+            } else {
+                double u = rng.nextGaussian();
+                double w = rng.nextGaussian();
+                for (int j = 0; j < d; j++) {
+                    v[i * d + j] = (float) (a[j] * u + b[j] * w + c[j] * u * u + 0.1 * rng.nextGaussian());
+                }
+            }
+        }
+        return new Dataset(v, n, new int[] {d}, label);
+    }
 }

@@ -14,15 +14,24 @@ import org.sparkebm.core.model.EnergyModel;
 
 /**
  * A trained model: θ plus the full resolved config and sample shape, enough to rebuild the energy.
- * Format (big-endian): "SPARKEBM" magic, version 1, config entries (count, then UTF key/value pairs),
- * sample shape (rank, sizes), θ length and fp32 values.
+ * Format (big-endian): "SPARKEBM" magic, version, config entries (count, then UTF key/value pairs),
+ * sample shape (rank, sizes), θ length and fp32 values; version 2 adds the feature map (column count and UTF names,
+ * −1 for an unnamed vector; d, means, scales as fp32) and the training energies' quantiles (count, fp64 values).
+ * Version 1 files still read (identity feature map, no quantiles).
  */
 public final class ModelFile {
     private static final long MAGIC = 0x535041524b45424dL; // "SPARKEBM"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
-    /** A loaded model file. */
-    public record Loaded(RunConfig config, int[] sampleShape, float[] theta) {
+    /**
+     * A loaded model file.
+     *
+     * @param scaling         raw features → model inputs (identity for images and synthetic data)
+     * @param energyQuantiles the training data's energies at quantiles 0, 1/(n−1), …, 1 (ascending), or empty
+     */
+    public record Loaded(RunConfig config, int[] sampleShape, float[] theta,
+                         org.sparkebm.core.data.FeatureScaling scaling, double[] energyQuantiles)
+            implements java.io.Serializable {
         /** The energy model with θ set. */
         public EnergyModel model() {
             EnergyModel m = config.model().create(sampleShape, DataType.FLOAT);
@@ -34,6 +43,15 @@ public final class ModelFile {
     private ModelFile() {}
 
     public static void write(OutputStream os, RunConfig cfg, int[] sampleShape, float[] theta) throws IOException {
+        int d = 1;
+        for (int s : sampleShape) {
+            d *= s;
+        }
+        write(os, cfg, sampleShape, theta, org.sparkebm.core.data.FeatureScaling.identity(null, d), new double[0]);
+    }
+
+    public static void write(OutputStream os, RunConfig cfg, int[] sampleShape, float[] theta,
+                             org.sparkebm.core.data.FeatureScaling scaling, double[] energyQuantiles) throws IOException {
         DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os));
         out.writeLong(MAGIC);
         out.writeInt(VERSION);
@@ -50,6 +68,25 @@ public final class ModelFile {
         for (float f : theta) {
             out.writeFloat(f);
         }
+        if (scaling.columns() == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(scaling.columns().size());
+            for (String c : scaling.columns()) {
+                out.writeUTF(c);
+            }
+        }
+        out.writeInt(scaling.dim());
+        for (int j = 0; j < scaling.dim(); j++) {
+            out.writeFloat(scaling.mean()[j]);
+        }
+        for (int j = 0; j < scaling.dim(); j++) {
+            out.writeFloat(scaling.scale()[j]);
+        }
+        out.writeInt(energyQuantiles.length);
+        for (double q : energyQuantiles) {
+            out.writeDouble(q);
+        }
         out.flush();
     }
 
@@ -61,8 +98,8 @@ public final class ModelFile {
                 throw new IOException(source + ": not a SparkEBM model file (bad magic)");
             }
             int v = in.readInt();
-            if (v != VERSION) {
-                throw new IOException(source + ": model file version " + v + ", this build reads " + VERSION);
+            if (v < 1 || v > VERSION) {
+                throw new IOException(source + ": model file version " + v + ", this build reads 1 to " + VERSION);
             }
             int n = in.readInt();
             Map<String, String> conf = new TreeMap<>();
@@ -77,8 +114,41 @@ public final class ModelFile {
             for (int i = 0; i < theta.length; i++) {
                 theta[i] = in.readFloat();
             }
+            int d = 1;
+            for (int s : shape) {
+                d *= s;
+            }
+            org.sparkebm.core.data.FeatureScaling scaling = org.sparkebm.core.data.FeatureScaling.identity(null, d);
+            double[] quantiles = new double[0];
+            if (v >= 2) {
+                int nc = in.readInt();
+                java.util.List<String> cols = null;
+                if (nc >= 0) {
+                    cols = new java.util.ArrayList<>();
+                    for (int i = 0; i < nc; i++) {
+                        cols.add(in.readUTF());
+                    }
+                }
+                int fd = in.readInt();
+                if (fd != d) {
+                    throw new IOException(source + ": feature map of " + fd + " features for samples of " + d);
+                }
+                float[] mean = new float[fd];
+                float[] scale = new float[fd];
+                for (int j = 0; j < fd; j++) {
+                    mean[j] = in.readFloat();
+                }
+                for (int j = 0; j < fd; j++) {
+                    scale[j] = in.readFloat();
+                }
+                scaling = new org.sparkebm.core.data.FeatureScaling(cols, mean, scale);
+                quantiles = new double[in.readInt()];
+                for (int i = 0; i < quantiles.length; i++) {
+                    quantiles[i] = in.readDouble();
+                }
+            }
             RunConfig cfg = RunConfig.fromMap(conf, source);
-            return new Loaded(cfg, shape, theta);
+            return new Loaded(cfg, shape, theta, scaling, quantiles);
         } catch (java.io.EOFException e) {
             throw new IOException(source + ": truncated model file", e);
         }

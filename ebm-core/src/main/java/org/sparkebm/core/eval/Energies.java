@@ -1,0 +1,78 @@
+package org.sparkebm.core.eval;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkebm.core.model.EnergyModel;
+
+/** Energies of many rows, their quantiles, and the normalised score read off them. */
+public final class Energies {
+    private Energies() {}
+
+    /**
+     * E(x) for each of {@code rows} rows, in batches of {@code batch} (bounded memory for any row count). The
+     * model's scratch buffers stay allocated for the next call; {@link EnergyModel#release()} frees them.
+     *
+     * @param values read: row-major model inputs, {@code rows · model.inputDim()} floats
+     */
+    public static double[] of(EnergyModel model, float[] values, int rows, int batch) {
+        int d = model.inputDim();
+        double[] out = new double[rows];
+        for (int start = 0; start < rows; start += batch) {
+            int n = Math.min(batch, rows - start);
+            INDArray x = Nd4j.createFromArray(Arrays.copyOfRange(values, start * d, (start + n) * d)).reshape(n, d)
+                    .castTo(model.dataType());
+            double[] e = model.energy(x).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+            System.arraycopy(e, 0, out, start, n);
+            x.close();
+        }
+        return out;
+    }
+
+    /** {@code n} quantiles (n ≥ 2) of the values at 0, 1/(n−1), …, 1 with linear interpolation. */
+    public static double[] quantiles(double[] values, int n) {
+        if (values.length == 0) {
+            return new double[0];
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        double[] q = new double[n];
+        for (int i = 0; i < n; i++) {
+            double pos = (v.length - 1) * (double) i / (n - 1);
+            int lo = (int) Math.floor(pos);
+            int hi = Math.min(lo + 1, v.length - 1);
+            q[i] = v[lo] + (pos - lo) * (v[hi] - v[lo]);
+        }
+        return q;
+    }
+
+    /**
+     * The fraction of the training energies below {@code e}, read off their quantiles by linear interpolation:
+     * 0 below the lowest, 1 above the highest. A normalised anomaly score in [0, 1] that is comparable between
+     * models. NaN when no quantiles were kept.
+     */
+    public static double percentile(double[] quantiles, double e) {
+        int n = quantiles.length;
+        if (n < 2 || Double.isNaN(e)) {
+            return Double.NaN;
+        }
+        if (e <= quantiles[0]) {
+            return 0;
+        }
+        if (e >= quantiles[n - 1]) {
+            return 1;
+        }
+        int i = Arrays.binarySearch(quantiles, e);
+        if (i >= 0) {
+            // equal quantiles (ties): the highest index with this value
+            while (i + 1 < n && quantiles[i + 1] == e) {
+                i++;
+            }
+            return (double) i / (n - 1);
+        }
+        int hi = -i - 1;
+        int lo = hi - 1;
+        double f = (e - quantiles[lo]) / (quantiles[hi] - quantiles[lo]);
+        return (lo + f) / (n - 1);
+    }
+}

@@ -1,0 +1,187 @@
+package org.sparkebm.spark;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.sparkebm.core.config.ConfigException;
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.DataException;
+import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.util.Seeds;
+import org.sparkebm.spark.ml.EbmModel;
+
+/**
+ * {@code OodEval <model> <outDir> [images=…] [labels=…] [limit=2000] [seed=0]}: out-of-distribution detection
+ * with the energy of an image model. In-distribution: held-out test images (of the model's training classes, when
+ * it was trained on some). Shifted sets built from them without downloads: inverted (x ↦ −x, i.e. 255 − pixel),
+ * flipped upside down, uniform noise, and, when the model was trained on some classes, test images of the other
+ * classes. Reports the AUROC of energy (higher = out of distribution) per set into {@code ood.json} and
+ * {@code ood.md}, energies scored on Spark through {@link EbmModel}.
+ */
+public final class OodEval {
+    static final String USAGE = "usage: OodEval <model: run dir | model.bin | saved EbmModel> <outDir>"
+            + " [images=<idx>] [labels=<idx>] [limit=2000] [seed=0] [master=local[*]]";
+    static final String TEST_IMAGES = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+    static final String TEST_LABELS = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
+
+    private OodEval() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args).code);
+    }
+
+    public static ExitCode run(String[] args) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("images", TEST_IMAGES);
+        d.put("labels", TEST_LABELS);
+        d.put("limit", "2000");
+        d.put("seed", "0");
+        d.put("master", null);
+        CommandArgs a;
+        try {
+            a = new CommandArgs(USAGE, args, 2, d);
+            a.integer("limit", 10);
+            a.number("seed");
+            if (HadoopFiles.exists(HadoopFiles.path(a.arg(1)))) {
+                throw new ConfigException("output " + a.arg(1) + " already exists; nothing was changed");
+            }
+        } catch (ConfigException e) {
+            System.err.println("sparkebm ood: " + e.getMessage());
+            return ExitCode.BAD_CONFIG;
+        } catch (java.io.IOException e) {
+            System.err.println("sparkebm ood: " + e.getMessage());
+            return ExitCode.INFRASTRUCTURE;
+        }
+        SparkSession spark = Commands.session("SparkEBM ood", a.get("master"));
+        try {
+            evaluate(spark, a);
+            return ExitCode.OK;
+        } catch (ConfigException e) {
+            System.err.println("sparkebm ood: " + e.getMessage());
+            return ExitCode.BAD_CONFIG;
+        } catch (DataException e) {
+            System.err.println("sparkebm ood: bad data: " + e.getMessage());
+            return ExitCode.BAD_DATA;
+        } catch (Exception e) {
+            System.err.println("sparkebm ood: failed: " + e);
+            e.printStackTrace();
+            return ExitCode.INFRASTRUCTURE;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The shifted sets, each with {@code n} rows where possible. */
+    static Map<String, Dataset> shifted(Dataset in, Dataset others, long seed) {
+        int n = in.rows();
+        int d = in.dim();
+        int h = in.sampleShape()[1];
+        int w = in.sampleShape()[2];
+        float[] inv = new float[n * d];
+        float[] flip = new float[n * d];
+        float[] noise = new float[n * d];
+        SplittableRandom rng = Seeds.random(seed, Seeds.Purpose.DATA, 1, 0, 0);
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < w; c++) {
+                    float v = in.values()[i * d + r * w + c];
+                    inv[i * d + r * w + c] = -v;
+                    flip[i * d + (h - 1 - r) * w + c] = v;
+                }
+            }
+        }
+        for (int k = 0; k < noise.length; k++) {
+            noise[k] = (float) (-1 + 2 * rng.nextDouble());
+        }
+        Map<String, Dataset> sets = new LinkedHashMap<>();
+        sets.put("inverted", new Dataset(inv, n, in.sampleShape(), null));
+        sets.put("flipped upside down", new Dataset(flip, n, in.sampleShape(), null));
+        sets.put("uniform noise", new Dataset(noise, n, in.sampleShape(), null));
+        if (others != null && others.rows() > 0) {
+            sets.put("held-out classes", others);
+        }
+        return sets;
+    }
+
+    private static void evaluate(SparkSession spark, CommandArgs a) throws Exception {
+        EbmModel model = EbmModel.open(a.arg(0));
+        RunConfig cfg = model.modelFile().config();
+        int[] shape = model.modelFile().sampleShape();
+        if (shape.length != 3) {
+            throw new ConfigException(a.arg(0) + ": OodEval needs an image model (sample shape " + java.util.Arrays.toString(shape) + ")");
+        }
+        int limit = a.integer("limit", 10);
+        Dataset test = ShardLoader.readIdx(a.get("images"), a.get("labels"), 0, null, null);
+        int[] classes = cfg.data().classes();
+        Dataset in = keep(test, classes, true, limit);
+        Dataset others = classes == null ? null : keep(test, classes, false, limit);
+        Map<String, Dataset> sets = shifted(in, others, (long) a.number("seed"));
+        org.apache.spark.sql.Dataset<Row> inScored = model.transform(ScoreJob.images(spark, in))
+                .select(functions.col("energy"), functions.lit(0).as("ood"));
+        double inMean = inScored.agg(functions.avg("energy")).first().getDouble(0);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model", a.arg(0));
+        report.put("in_distribution", a.get("images") + (classes == null ? "" : " classes " + java.util.Arrays.toString(classes)));
+        report.put("rows_per_set", in.rows());
+        report.put("in_distribution_mean_energy", inMean);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        StringBuilder md = new StringBuilder("| shifted set | rows | mean energy | AUROC of energy |\n|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| in distribution (%s) | %d | %.4f | — |%n",
+                classes == null ? "test images" : "test images of classes " + java.util.Arrays.toString(classes),
+                in.rows(), inMean));
+        for (Map.Entry<String, Dataset> e : sets.entrySet()) {
+            org.apache.spark.sql.Dataset<Row> outScored = model.transform(ScoreJob.images(spark, e.getValue()))
+                    .select(functions.col("energy"), functions.lit(1).as("ood"));
+            double mean = outScored.agg(functions.avg("energy")).first().getDouble(0);
+            double auc = ScoreJob.auroc(inScored.union(outScored), "energy", "ood", 1);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("set", e.getKey());
+            r.put("rows", e.getValue().rows());
+            r.put("mean_energy", mean);
+            r.put("auroc_energy", auc);
+            rows.add(r);
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f |%n", e.getKey(), e.getValue().rows(), mean, auc));
+            System.out.printf(Locale.ROOT, "sparkebm ood: %-22s AUROC %.4f (mean energy %.4f vs %.4f in distribution)%n",
+                    e.getKey(), auc, mean, inMean);
+        }
+        report.put("sets", rows);
+        org.apache.hadoop.fs.Path dir = HadoopFiles.path(a.arg(1));
+        HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "ood.json"),
+                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+        HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "ood.md"),
+                md.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        System.out.println("sparkebm ood: results in " + dir + " (ood.json, ood.md)");
+    }
+
+    /** The first {@code limit} images whose class is (or, {@code in = false}, is not) among {@code classes}. */
+    static Dataset keep(Dataset all, int[] classes, boolean in, int limit) {
+        int d = all.dim();
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < all.rows() && idx.size() < limit; i++) {
+            boolean member = classes == null;
+            if (classes != null) {
+                for (int c : classes) {
+                    member |= all.labels()[i] == c;
+                }
+            }
+            if (member == in) {
+                idx.add(i);
+            }
+        }
+        float[] v = new float[idx.size() * d];
+        int[] l = all.labels() == null ? null : new int[idx.size()];
+        for (int j = 0; j < idx.size(); j++) {
+            System.arraycopy(all.values(), idx.get(j) * d, v, j * d, d);
+            if (l != null) {
+                l[j] = all.labels()[idx.get(j)];
+            }
+        }
+        return new Dataset(v, idx.size(), all.sampleShape(), l);
+    }
+}

@@ -1,0 +1,124 @@
+package org.sparkebm.spark.ml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkebm.core.data.Synthetic;
+import org.sparkebm.core.eval.Energies;
+import org.sparkebm.spark.ScoreJob;
+
+/** The Spark ML API: a Pipeline with a VectorAssembler in front, fit, transform, save and PipelineModel.load. */
+class EbmEstimatorTest {
+    private static SparkSession spark;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2]").appName("EbmEstimatorTest").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    static Dataset<Row> table(int n, long seed) {
+        return org.sparkebm.spark.MakeTabularAccess.frame(spark,
+                Synthetic.anomalies(n, 4, 0.1, 3, new java.util.SplittableRandom(seed)));
+    }
+
+    static EbmEstimator estimator() {
+        return new EbmEstimator().setRounds(150).setDevices(2).setSeed(5).setHidden(new int[] {32, 32})
+                .setSteps(20).setStepSize(0.02).setLearningRate(2e-3).setBatchSize(64).setStandardize(true)
+                .setCompression("topk").setDensity(0.1).setScoreCol("score")
+                .setConf("train.chains=64", "chains.buffer=500", "chains.init=gaussian", "train.l2=0.1",
+                        "optimizer.beta1=0.5", "run.logEvery=50");
+    }
+
+    @Test
+    void aPipelineWithAVectorAssemblerFitsScoresAnomaliesAndRoundTripsThroughSaveAndLoad() throws Exception {
+        Dataset<Row> train = table(2000, 1);
+        Dataset<Row> test = table(1000, 2);
+        VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"f0", "f1", "f2", "f3"})
+                .setOutputCol("features");
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler, estimator()});
+        PipelineModel fitted = pipeline.fit(train);
+        Dataset<Row> scored = fitted.transform(test);
+        assertTrue(List.of(scored.columns()).containsAll(List.of("f0", "label", "features", "energy", "score")));
+        double auc = ScoreJob.auroc(scored, "energy", "label", 1);
+        assertTrue(auc > 0.9, "anomalies have higher energy: AUROC " + auc);
+
+        // the model's energies are the energy model's own on the standardised features
+        EbmModel model = (EbmModel) fitted.stages()[1];
+        List<Row> rows = scored.select("features", "energy", "score").limit(20).collectAsList();
+        for (Row r : rows) {
+            double[] v = ((Vector) r.get(0)).toArray();
+            float[] x = new float[v.length];
+            for (int j = 0; j < v.length; j++) {
+                x[j] = (float) v[j];
+            }
+            model.modelFile().scaling().applyInPlace(x, 1);
+            double e = Energies.of(model.modelFile().model(), x, 1, 1)[0];
+            assertEquals(e, r.getDouble(1), 1e-6 * Math.max(1, Math.abs(e)));
+            assertEquals(Energies.percentile(model.modelFile().energyQuantiles(), r.getDouble(1)), r.getDouble(2), 1e-12);
+        }
+
+        String path = tmp.resolve("pipeline").toString();
+        fitted.write().save(path);
+        PipelineModel loaded = PipelineModel.load(path);
+        List<Row> a = scored.select("energy").collectAsList();
+        List<Row> b = loaded.transform(test).select("energy").collectAsList();
+        assertEquals(a, b, "the loaded pipeline gives the same energies");
+        EbmModel back = (EbmModel) loaded.stages()[1];
+        assertEquals("score", back.getOrDefault(back.scoreCol()));
+        assertEquals(model.uid(), back.uid());
+    }
+
+    @Test
+    void paramsAreValidatedAndNameTheConfigKey() {
+        EbmEstimator e = new EbmEstimator();
+        assertThrows(IllegalArgumentException.class, () -> e.setRounds(0));
+        assertThrows(IllegalArgumentException.class, () -> e.setConf("no.such.key=1"));
+        assertThrows(IllegalArgumentException.class, () -> e.setCompression("zip"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new EbmEstimator().setConf("sampler.stepSize=-1").runConfig());
+        assertTrue(bad.getMessage().contains("sampler.stepSize"), bad.getMessage());
+        IllegalArgumentException col = assertThrows(IllegalArgumentException.class,
+                () -> new EbmEstimator().fit(table(50, 1)));
+        assertTrue(col.getMessage().contains("no column 'features'"), col.getMessage());
+        // a typed param set explicitly wins over conf; unset typed params defer to conf
+        EbmEstimator both = new EbmEstimator().setConf("run.rounds=7", "sampler.steps=3").setRounds(9);
+        assertEquals(9, both.runConfig().rounds());
+        assertEquals(3, both.runConfig().step().steps());
+        assertTrue(new EbmEstimator().explainParams().contains("config key run.rounds"));
+    }
+
+    @Test
+    void anEstimatorSavesAndLoadsItsParams() throws Exception {
+        EbmEstimator e = estimator();
+        String path = tmp.resolve("estimator").toString();
+        e.save(path);
+        EbmEstimator back = EbmEstimator.load(path);
+        assertEquals(e.uid(), back.uid());
+        assertEquals(e.runConfig().resolved(), back.runConfig().resolved());
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The project's commands in local mode from a fresh checkout (builds what it needs first):
+#   submit/sparkebm.sh train  <config.properties> [key=value ...]        (= submit/run-local.sh)
+#   submit/sparkebm.sh score  <model> <input> <output> [label=<col>] ... (energies → Parquet, AUROC)
+#   submit/sparkebm.sh sample <model> <outDir> [n=64] [steps=200] [init=config|uniform|buffer]
+#   submit/sparkebm.sh ood    <image model> <outDir> [limit=2000]         (out-of-distribution AUROC)
+#   submit/sparkebm.sh make-tabular <outDir> [rows=20000] [dim=8] [fraction=0.05] [seed=1]
+#   submit/sparkebm.sh fit-base <config.properties> <out> <ridge>
+# <model> is a run directory, a model.bin or a saved Spark ML EbmModel. Each command prints its usage when called
+# without arguments. On a cluster, pass the same class and arguments to spark-submit with the app jar.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cmd="${1:-}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  train) cls=org.sparkebm.spark.TrainJob ;;
+  score) cls=org.sparkebm.spark.ScoreJob ;;
+  sample) cls=org.sparkebm.spark.SampleJob ;;
+  ood) cls=org.sparkebm.spark.OodEval ;;
+  make-tabular) cls=org.sparkebm.spark.MakeTabular ;;
+  fit-base) cls=org.sparkebm.spark.FitBase ;;
+  *) echo "usage: submit/sparkebm.sh train|score|sample|ood|make-tabular|fit-base <args...>" >&2; exit 2 ;;
+esac
+sparkebm_build_if_needed
+cp="$SPARKEBM_HOME/ebm-spark/target/classes:$(cat "$SPARKEBM_HOME/ebm-spark/target/classpath.txt")"
+exec java ${SPARKEBM_JAVA_OPTS:--Xmx6g} $SPARKEBM_JVM_FLAGS -Dsparkebm.gitRevision="$SPARKEBM_GIT" \
+  -Dlog4j2.level=warn -cp "$cp" "$cls" "$@"
