@@ -19,5 +19,5 @@ done
 [ -f "$out/aggregation.csv" ] || "$here/bench/kernels.sh" 'AggregationBench.aggregateAndAverage' -wi 2 -w 1s -i 3 -r 2s -rf csv -rff "$out/aggregation.csv" \
   > "$out/jmh.log" 2>&1
 source "$here/submit/common.sh"
-cp="$here/ebm-spark/target/classes:$(cat "$here/ebm-spark/target/classpath.txt")"
+cp="$here/ebm-spark/target/classes:$here/ebm-core/target/classes:$(cat "$here/ebm-spark/target/classpath.txt")"
 java -cp "$cp" org.sparkebm.spark.ScalingReport "$out" "$here/docs/results"

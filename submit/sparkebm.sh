@@ -22,6 +22,6 @@ case "$cmd" in
   *) echo "usage: submit/sparkebm.sh train|score|sample|ood|make-tabular|fit-base <args...>" >&2; exit 2 ;;
 esac
 sparkebm_build_if_needed
-cp="$SPARKEBM_HOME/ebm-spark/target/classes:$(cat "$SPARKEBM_HOME/ebm-spark/target/classpath.txt")"
+cp="$SPARKEBM_HOME/ebm-spark/target/classes:$SPARKEBM_HOME/ebm-core/target/classes:$(cat "$SPARKEBM_HOME/ebm-spark/target/classpath.txt")"
 exec java ${SPARKEBM_JAVA_OPTS:--Xmx6g} $SPARKEBM_JVM_FLAGS -Dsparkebm.gitRevision="$SPARKEBM_GIT" \
   -Dlog4j2.level=warn -cp "$cp" "$cls" "$@"

@@ -72,6 +72,12 @@ public final class Curves {
             add(m, "ε", r, history.stream().map(RoundSummary::epsilon).toList());
             panels.add(m);
         }
+        if (history.stream().anyMatch(s -> !Double.isNaN(s.clfAccuracy()))) {
+            XYChart m = chart("Classifier (training batches)", "accuracy / cross-entropy");
+            add(m, "accuracy", r, history.stream().map(RoundSummary::clfAccuracy).toList());
+            add(m, "cross-entropy", r, history.stream().map(RoundSummary::clfLoss).toList());
+            panels.add(m);
+        }
         if (panels.size() % 2 == 1) {
             XYChart m = chart("Loss", "contrastive loss");
             add(m, "loss", r, history.stream().map(RoundSummary::loss).toList());
@@ -106,5 +112,52 @@ public final class Curves {
     /** Non-positive values cannot sit on a log axis: NaN leaves a gap. */
     private static List<Double> positive(List<Double> v) {
         return v.stream().map(x -> x > 0 ? x : Double.NaN).toList();
+    }
+
+    /**
+     * Energy histograms of several sets on shared bins (50 bins over the pooled 0.5–99.5% range, values outside
+     * counted in the end bins), each normalised to a density, as one PNG.
+     */
+    public static byte[] histograms(String title, java.util.Map<String, double[]> sets) throws IOException {
+        double[] pooled = sets.values().stream().flatMapToDouble(java.util.Arrays::stream).filter(Double::isFinite)
+                .sorted().toArray();
+        if (pooled.length == 0) {
+            throw new IllegalArgumentException("no finite values to plot");
+        }
+        double lo = pooled[(int) (0.005 * (pooled.length - 1))];
+        double hi = pooled[(int) (0.995 * (pooled.length - 1))];
+        if (!(hi > lo)) {
+            hi = lo + 1;
+        }
+        int bins = 50;
+        double w = (hi - lo) / bins;
+        List<Double> centers = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            centers.add(lo + (b + 0.5) * w);
+        }
+        XYChart c = new XYChartBuilder().width(2 * W).height(H + 60).title(title).xAxisTitle("energy E(x)")
+                .yAxisTitle("density").build();
+        c.getStyler().setMarkerSize(0);
+        c.getStyler().setXAxisDecimalPattern("#,##0.0#");
+        c.getStyler().setXAxisTickMarkSpacingHint(90);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        for (java.util.Map.Entry<String, double[]> e : sets.entrySet()) {
+            double[] counts = new double[bins];
+            long n = 0;
+            for (double v : e.getValue()) {
+                if (Double.isFinite(v)) {
+                    counts[Math.max(0, Math.min(bins - 1, (int) Math.floor((v - lo) / w)))]++;
+                    n++;
+                }
+            }
+            List<Double> density = new ArrayList<>();
+            for (double k : counts) {
+                density.add(n == 0 ? 0 : k / (n * w));
+            }
+            add(c, e.getKey() + " (" + n + ")", centers, density);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(c, bytes, BitmapEncoder.BitmapFormat.PNG);
+        return bytes.toByteArray();
     }
 }

@@ -14,11 +14,13 @@ import org.sparkebm.core.model.FittedGaussian;
  * set: run it where the data may be read as a whole, and not for runs that must be differentially private.
  */
 public final class FitBase {
+    static final String USAGE = "usage: FitBase <config.properties> <out path> [ridge (default 0.05)] [key=value ...]";
+
     private FitBase() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: FitBase <config.properties> <out path> [ridge (default 0.05)] [key=value ...]");
+            System.err.println(USAGE);
             System.exit(ExitCode.BAD_CONFIG.code);
         }
         double ridge = 0.05;

@@ -119,6 +119,37 @@ public final class Plots {
         return png(img);
     }
 
+    /**
+     * Two panels on the same axes: the data (up to 4,000 points) on the left, the learned density exp(−E) as a heat
+     * map with the chains over it on the right.
+     */
+    public static byte[] dataBesideDensity(EnergyModel m, Dataset data, float[] chains, int nChains) throws IOException {
+        double[] b = bounds(data);
+        int n = 300;
+        BufferedImage right = ImageIO.read(new java.io.ByteArrayInputStream(density2d(m, b, chains, nChains)));
+        BufferedImage img = new BufferedImage(2 * n + 10, n, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(new Color(colour(0)));
+        g.fillRect(0, 0, n, n);
+        g.setColor(Color.WHITE);
+        g.fillRect(n, 0, 10, n);
+        g.setColor(new Color(255, 210, 80, 150));
+        int d = data.dim();
+        int step = Math.max(1, data.rows() / 4000);
+        for (int k = 0; k < data.rows(); k += step) {
+            double x = (data.values()[k * d] - b[0]) / (b[1] - b[0]) * n;
+            double y = n - 1 - (data.values()[k * d + 1] - b[2]) / (b[3] - b[2]) * n;
+            g.fillOval((int) x - 1, (int) y - 1, 3, 3);
+        }
+        g.setColor(Color.WHITE);
+        g.drawString("data", 5, n - 8);
+        g.drawImage(right, n + 10, 0, null);
+        g.drawString("learned exp(-E) and chains", n + 15, n - 8);
+        g.dispose();
+        return png(img);
+    }
+
     /** A dark-blue → yellow colour ramp, t in [0, 1]. */
     private static int colour(double t) {
         t = Math.max(0, Math.min(1, t));

@@ -24,7 +24,7 @@ public final class RunOutputs {
     static final String CSV_HEADER = "round,devices,energy_pos,energy_neg,loss,grad_norm,update_norm,encoded_bytes,"
             + "dense_bytes,spark_result_bytes,device_seconds,device_seconds_total,round_seconds,outside_seconds,"
             + "reinitialised,ess,log_z,"
-            + "cross_entropy,resample_next,mode_weights,epsilon,event";
+            + "cross_entropy,resample_next,mode_weights,epsilon,clf_loss,clf_accuracy,event";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -96,7 +96,8 @@ public final class RunOutputs {
                     .append(fmt(outside)).append(',').append(s.reinitialised()).append(',')
                     .append(fmt(s.ess())).append(',').append(fmt(s.logZ())).append(',').append(fmt(s.crossEntropy()))
                     .append(',').append(s.resampleNext()).append(',').append(joinWeights(s.modeWeights())).append(',')
-                    .append(fmt(s.epsilon())).append(',').append(events.getOrDefault(s.round(), "")).append('\n');
+                    .append(fmt(s.epsilon())).append(',').append(fmt(s.clfLoss())).append(',')
+                    .append(fmt(s.clfAccuracy())).append(',').append(events.getOrDefault(s.round(), "")).append('\n');
         }
         HadoopFiles.writeAtomically(file("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -37,13 +37,16 @@ import org.sparkebm.spark.ml.EbmModel;
  * {@code samples.png} (an image grid, or for 2-D data the density with the samples), {@code samples.parquet}
  * (index, features, energy) and, for images, {@code samples-idx3-ubyte} (pixels 0–255).
  *
+ * <p>With {@code class=y} (JEM / M-JEM models) the chains sample p(x|y) ∝ exp(−E(x))·p(y|x); {@code class=all}
+ * gives every class a block of n/K chains, so the grid shows one class per band.
+ *
  * <p>Starts: {@code config} = the run's {@code chains.init} (the informative Gaussian fitted to each partition's
  * data shard, the data itself, uniform noise, or the initial model), {@code uniform}, or {@code buffer} = the
  * replay buffer of the run's newest valid checkpoint (needs a run directory as {@code <model>}).
  */
 public final class SampleJob {
     static final String USAGE = "usage: SampleJob <model: run dir | model.bin | saved EbmModel> <outDir> [n=64]"
-            + " [steps=200] [init=config|uniform|buffer] [seed=0] [devices=2] [master=local[*]]";
+            + " [steps=200] [init=config|uniform|buffer] [class=<y>|all] [seed=0] [devices=2] [master=local[*]]";
 
     private SampleJob() {}
 
@@ -57,6 +60,7 @@ public final class SampleJob {
         d.put("steps", "200");
         d.put("init", "config");
         d.put("seed", "0");
+        d.put("class", null);
         d.put("devices", "2");
         d.put("master", null);
         CommandArgs a;
@@ -67,6 +71,9 @@ public final class SampleJob {
             a.integer("devices", 1);
             a.choice("init", "config", "uniform", "buffer");
             a.number("seed");
+            if (a.get("class") != null && !a.get("class").equals("all")) {
+                a.integer("class", 0);
+            }
             if (HadoopFiles.exists(HadoopFiles.path(a.arg(1)))) {
                 throw new ConfigException("output " + a.arg(1) + " already exists; nothing was changed");
             }
@@ -96,8 +103,17 @@ public final class SampleJob {
         }
     }
 
-    /** Starts for chains on one partition. */
-    private record Starts(String init, float[] buffer, int bufferRows) implements java.io.Serializable {}
+    /**
+     * Starts and targets for the chains.
+     *
+     * @param target −1: p(x); −2: chain i samples p(x|y) for y = ⌊i·K/n⌋ (every class, in blocks); y ≥ 0: p(x|y)
+     */
+    private record Starts(String init, float[] buffer, int bufferRows, int target, int classes)
+            implements java.io.Serializable {
+        int classOf(int chain, int n) {
+            return target == -2 ? (int) ((long) chain * classes / n) : target;
+        }
+    }
 
     private static void sample(SparkSession spark, CommandArgs a) throws IOException {
         EbmModel em = EbmModel.open(a.arg(0));
@@ -134,7 +150,20 @@ public final class SampleJob {
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<ModelFile.Loaded> bm = sc.broadcast(m);
-        Broadcast<Starts> bs = sc.broadcast(new Starts(init, buffer, bufferRows));
+        int target = -1;
+        int classes = 0;
+        if (a.get("class") != null) {
+            if (!(m.model() instanceof org.sparkebm.core.model.HybridEnergy h)) {
+                throw new ConfigException("class=" + a.get("class") + ": class-conditional sampling needs a jem or mjem"
+                        + " model, " + a.arg(0) + " is " + m.config().model().type());
+            }
+            classes = h.classes();
+            target = a.get("class").equals("all") ? -2 : a.integer("class", 0);
+            if (target >= classes) {
+                throw new ConfigException("class=" + target + ": the model has classes 0.." + (classes - 1));
+            }
+        }
+        Broadcast<Starts> bs = sc.broadcast(new Starts(init, buffer, bufferRows, target, classes));
         List<Integer> parts = new ArrayList<>();
         for (int p = 0; p < devices; p++) {
             parts.add(p);
@@ -198,10 +227,28 @@ public final class SampleJob {
         }
         if (steps > 0) {
             EnergyModel model = m.model();
-            INDArray xs = Nd4j.createFromArray(x).reshape(count, dim);
-            ChainNoise noise = new ChainNoise(seed, 0, p, ids, dim, DataType.FLOAT);
-            sampler.run(model, xs, steps, noise); // moves xs in place
-            x = xs.reshape((long) count * dim).toFloatVector();
+            // chains grouped by target (p(x), or p(x|y) per class); each group moves with its own energy
+            Map<Integer, List<Integer>> groups = new java.util.TreeMap<>();
+            for (int j = 0; j < count; j++) {
+                groups.computeIfAbsent(starts.classOf(ids[j], n), k -> new ArrayList<>()).add(j);
+            }
+            for (Map.Entry<Integer, List<Integer>> g : groups.entrySet()) {
+                List<Integer> rows = g.getValue();
+                float[] sub = new float[rows.size() * dim];
+                int[] subIds = new int[rows.size()];
+                for (int k = 0; k < rows.size(); k++) {
+                    System.arraycopy(x, rows.get(k) * dim, sub, k * dim, dim);
+                    subIds[k] = ids[rows.get(k)];
+                }
+                EnergyModel target = g.getKey() < 0 ? model
+                        : ((org.sparkebm.core.model.HybridEnergy) model).conditional(g.getKey());
+                INDArray xs = Nd4j.createFromArray(sub).reshape(rows.size(), dim);
+                sampler.run(target, xs, steps, new ChainNoise(seed, 0, p, subIds, dim, DataType.FLOAT)); // in place
+                float[] moved = xs.reshape((long) rows.size() * dim).toFloatVector();
+                for (int k = 0; k < rows.size(); k++) {
+                    System.arraycopy(moved, k * dim, x, rows.get(k) * dim, dim);
+                }
+            }
             model.release();
         }
         return x;

@@ -21,7 +21,8 @@ import scala.Tuple2;
  * {@code ScoreJob <model> <input> <output> [options]}: applies a saved model to new data on Spark and writes the
  * input rows with their energy (and normalised score) as Parquet (or CSV), atomically and never over an existing
  * output. With {@code label=<column>} it also reports the AUROC of energy as a detector of
- * {@code label = positive} (e.g. anomalies), into {@code <output>/_metrics.json} and the console.
+ * {@code label = positive} (e.g. anomalies), into {@code <output>/_metrics.json} and the console, with the energy
+ * histograms of both groups in {@code <output>/_energy.png} (files starting with '_' are ignored by Spark's readers).
  *
  * <p>{@code <model>}: a run directory, a {@code model.bin}, or a saved Spark ML {@code EbmModel}. {@code <input>}:
  * Parquet or CSV (Spark's readers, any Hadoop path; the model's training columns, or {@code features=<column>}
@@ -125,6 +126,8 @@ public final class ScoreJob {
             double auroc = auroc(written, energyCol, label, a.number("positive"));
             metrics.put("label", label);
             metrics.put("auroc_energy", auroc);
+            HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(HadoopFiles.path(output), "_energy.png"),
+                    histograms(written, energyCol, label, a.number("positive")));
         }
         HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(HadoopFiles.path(output), "_metrics.json"),
                 new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
@@ -149,6 +152,22 @@ public final class ScoreJob {
         double auc = m.areaUnderROC();
         m.unpersist();
         return auc;
+    }
+
+    /** Energy histograms of the positive and the other rows (from a sample of at most 200,000 rows). */
+    static byte[] histograms(org.apache.spark.sql.Dataset<Row> df, String energyCol, String labelCol, double positive)
+            throws java.io.IOException {
+        long n = df.count();
+        org.apache.spark.sql.Dataset<Row> s = n > 200_000 ? df.sample(200_000.0 / n, 0) : df;
+        List<Row> rows = s.select(energyCol, labelCol).collectAsList();
+        double[] pos = rows.stream().filter(r -> !r.isNullAt(1) && ((Number) r.get(1)).doubleValue() == positive)
+                .mapToDouble(r -> r.getDouble(0)).toArray();
+        double[] neg = rows.stream().filter(r -> !r.isNullAt(1) && ((Number) r.get(1)).doubleValue() != positive)
+                .mapToDouble(r -> r.getDouble(0)).toArray();
+        Map<String, double[]> sets = new LinkedHashMap<>();
+        sets.put(labelCol + " != " + positive, neg);
+        sets.put(labelCol + " = " + positive, pos);
+        return Curves.histograms("Energy by " + labelCol, sets);
     }
 
     static String guessFormat(String input) {

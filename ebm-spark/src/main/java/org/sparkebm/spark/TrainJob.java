@@ -27,6 +27,8 @@ import org.sparkebm.core.train.RoundSummary;
  * shape, the run directory), and each failure maps to a documented exit code ({@link ExitCode}).
  */
 public final class TrainJob {
+    static final String USAGE = "usage: TrainJob <config.properties> [key=value ...]";
+
     private TrainJob() {}
 
     public static void main(String[] args) {
@@ -36,7 +38,7 @@ public final class TrainJob {
     /** Runs the job and returns its exit code (never calls System.exit, so tests can call it). */
     public static ExitCode run(String[] args) {
         if (args.length < 1 || args[0].startsWith("-")) {
-            System.err.println("usage: TrainJob <config.properties> [key=value ...]");
+            System.err.println(USAGE);
             return ExitCode.BAD_CONFIG;
         }
         RunConfig cfg;
@@ -76,6 +78,13 @@ public final class TrainJob {
                     throw new ConfigException(String.format(Locale.ROOT, "privacy.epsilonBudget = %s allows no round:"
                             + " one round already costs ε = %.4f (raise privacy.noise or the budget)",
                             cfg.privacy().epsilonBudget(), eps1));
+                }
+            }
+            if (cfg.model().hybrid()) {
+                int max = data.labels() == null ? -1 : java.util.Arrays.stream(data.labels()).max().orElse(-1);
+                if (max >= cfg.model().classes()) {
+                    throw new ConfigException("model.classes = " + cfg.model().classes() + " but " + cfg.data().labels()
+                            + " has label " + max + " (labels must lie in [0, model.classes))");
                 }
             }
             EnergyModel probe = cfg.initialModel(data.sampleShape());
@@ -346,6 +355,9 @@ public final class TrainJob {
         if (!Double.isNaN(s.ess())) {
             extra += String.format(Locale.ROOT, " | ESS %.0f log Z %.3f CE %.4f", s.ess(), s.logZ(), s.crossEntropy());
         }
+        if (!Double.isNaN(s.clfAccuracy())) {
+            extra += String.format(Locale.ROOT, " | clf acc %.3f CE %.4f", s.clfAccuracy(), s.clfLoss());
+        }
         if (!Double.isNaN(s.epsilon())) {
             extra += String.format(Locale.ROOT, " | ε %.4f", s.epsilon());
         }
@@ -398,7 +410,7 @@ public final class TrainJob {
         if (shape.length == 3 && shape[0] == 1) {
             outputs.writePng("samples.png", Plots.imageGrid(chains, n, shape[1], shape[2]));
         } else if (d == 2) {
-            outputs.writePng("samples.png", Plots.density2d(model, Plots.bounds(data), chains, n));
+            outputs.writePng("samples.png", Plots.dataBesideDensity(model, data, chains, n));
         }
     }
 }

@@ -48,7 +48,8 @@ public final class Keys {
     public static final Key DATA_CLASS_COUNTS = key("data.classCounts", "list of ints", null, "Per-class counts aligned with data.classes (first ones in file order).");
     public static final Key DATA_LIMIT = key("data.limit", "int >= 0", "0", "Read at most this many images or table rows (0: all).");
     // model
-    public static final Key MODEL_TYPE = key("model.type", "gmm | mlp | conv", "mlp", "Energy model family.");
+    public static final Key MODEL_TYPE = key("model.type", "gmm | mlp | conv | jem | mjem", "mlp", "Energy model family. jem / mjem: hybrid classifier-energy models on an MLP trunk (model.hidden) with model.classes logits; jem: E(x) = -logsumexp_y f(x)[y]; mjem: a separate energy head on the classifier's features. They need labelled data.");
+    public static final Key MODEL_CLASSES = key("model.classes", "int >= 2", "10", "Classes K of the jem / mjem classifier (labels in [0, K)).");
     public static final Key MODEL_HIDDEN = key("model.hidden", "list of ints", "64,64", "MLP hidden widths.");
     public static final Key MODEL_ACTIVATION = key("model.activation", "silu | relu | tanh", "silu", "Hidden activation (conv: silu only).");
     public static final Key MODEL_CONV_LAYERS = key("model.conv.layers", "list of out:kernel:stride:pad", "32:3:1:1,64:4:2:1,64:4:2:1", "Conv layers, each followed by SiLU; then flatten and Dense(1). The default is W2's net.");
@@ -63,6 +64,10 @@ public final class Keys {
     public static final Key TRAIN_BATCH = key("train.batch", "int >= 1", "64", "Positives per device per round (>= shard size: the whole shard).");
     public static final Key TRAIN_CHAINS = key("train.chains", "int >= 1", "64", "Negatives per device per round (>= chains.buffer: every chain).");
     public static final Key TRAIN_L2 = key("train.l2", "double >= 0", "0.0", "L2 weight a on the energies of positives and negatives (M-EBM).");
+    public static final Key TRAIN_CLF_WEIGHT = key("train.clfWeight", "double >= 0", "1.0", "jem / mjem: weight of the classification cross-entropy L_clf in L = L_clf + L_gen.");
+    public static final Key TRAIN_GEN_WEIGHT = key("train.genWeight", "double >= 0", "1.0", "jem / mjem: weight of the maximum-likelihood term L_gen; 0 trains the same network as a plain classifier (no chains, no Langevin).");
+    public static final Key TRAIN_CLF_BATCH = key("train.clfBatch", "int >= 1", "64", "jem / mjem: labelled rows per device per round for L_clf, drawn independently of the generative batch (train.batch).");
+    public static final Key TRAIN_AUGMENT = key("train.augment", "none | flip-shift", "flip-shift", "jem / mjem: augmentation of the classification batch only (images: random horizontal flip and shift by up to 2 pixels); the generative batch is never augmented.");
     public static final Key TRAIN_RESET_EVERY = key("train.resetEvery", "int >= 0", "0", "CD: restart all drawn chains from the initialiser every this many rounds (0: never, PCD).");
     // sampler
     public static final Key SAMPLER_TYPE = key("sampler.type", "ula | sgld", "ula", "ULA x -= h grad + sqrt(2h) xi, or SGLD x -= step grad + noise xi.");

@@ -89,7 +89,12 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
     /** The energy model family and architecture. */
     public record ModelSpec(String type, int[] hidden, Activation activation, List<ConvEnergy.ConvLayer> convLayers,
                             int gmmComponents, int[] frozenLogWeights, double logWeightLrScale, double baseStd,
-                            String basePath, boolean zeroOutput) implements Serializable {
+                            String basePath, boolean zeroOutput, int classes) implements Serializable {
+
+        /** A classifier-energy hybrid (jem, mjem). */
+        public boolean hybrid() {
+            return type.equals("jem") || type.equals("mjem");
+        }
 
         /** A model with zero θ for samples of the given shape. */
         public EnergyModel create(int[] sampleShape, DataType type) {
@@ -104,6 +109,9 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 }
                 case "mlp" -> withBase(new MlpEnergy(sampleShape, hidden, activation, type));
                 case "conv" -> withBase(new ConvEnergy(sampleShape, convLayers, type));
+                case "jem", "mjem" -> new org.sparkebm.core.model.HybridEnergy(this.type.equals("jem")
+                        ? org.sparkebm.core.model.HybridEnergy.Kind.JEM : org.sparkebm.core.model.HybridEnergy.Kind.MJEM,
+                        classes, sampleShape, hidden, activation, type);
                 default -> throw new IllegalStateException(this.type);
             };
         }
@@ -125,7 +133,9 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             EnergyModel m = create(sampleShape, type);
             SplittableRandom rng = Seeds.random(runSeed, Seeds.Purpose.MODEL_INIT, 0, 0, 0);
             EnergyModel f = m instanceof org.sparkebm.core.model.GaussianBaseEnergy b ? b.inner() : m;
-            if (f instanceof MlpEnergy mlp) {
+            if (f instanceof org.sparkebm.core.model.HybridEnergy h) {
+                h.initialise(rng);
+            } else if (f instanceof MlpEnergy mlp) {
                 mlp.initialise(rng);
                 if (zeroOutput) {
                     mlp.zeroOutputLayer();
@@ -285,7 +295,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         StepSpec step = new StepSpec(s.intAtLeast(Keys.TRAIN_BATCH, 1), s.intAtLeast(Keys.TRAIN_CHAINS, 1),
                 s.intAtLeast(Keys.SAMPLER_STEPS, 0), s.doubleIn(Keys.TRAIN_L2, 0, false, Double.POSITIVE_INFINITY, true),
                 sampler, s.doubleIn(Keys.CHAINS_REINIT, 0, false, 1, false), s.intAtLeast(Keys.TRAIN_RESET_EVERY, 0),
-                compressor, ef, privacy.enabled() ? privacy : null);
+                compressor, ef, privacy.enabled() ? privacy : null, hybrid(s, model));
         String method = s.choice(Keys.TRAIN_METHOD, "pcd", "cd", "jarzynski");
         if (method.equals("cd") && step.resetEvery() == 0) {
             throw s.bad(Keys.TRAIN_RESET_EVERY, "train.method = cd restarts chains every train.resetEvery rounds: set it >= 1");
@@ -324,6 +334,15 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                         + " sampler.compress, sampler.gradClip and sampler.clampMin/Max");
             }
         }
+        if (model.hybrid()) {
+            if (method.equals("jarzynski")) {
+                throw s.bad(Keys.TRAIN_METHOD, "jem / mjem train with PCD or CD chains (M-EBM sampler), not Jarzynski");
+            }
+            if (!data.source().equals("idx") || data.labels() == null) {
+                throw s.bad(Keys.MODEL_TYPE, model.type() + " is a classifier too: it needs labelled IDX data"
+                        + " (data.source = idx with data.labels)");
+            }
+        }
         if (chains.storage() == org.sparkebm.core.sampling.ReplayBuffer.Storage.U8
                 && !(Double.isFinite(clampMin) && Double.isFinite(clampMax))) {
             throw s.bad(Keys.CHAINS_STORAGE, "8-bit storage quantises the sampler's clamp range: set sampler.clampMin"
@@ -350,6 +369,20 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                         s.intAtLeast(Keys.RECOVERY_MAX_ROLLBACKS, 0), s.doubleIn(Keys.RECOVERY_LR_FACTOR, 0, true, 1, false),
                         s.doubleIn(Keys.RECOVERY_MAX_ENERGY, 0, true, Double.POSITIVE_INFINITY, false)),
                 sampling, privacy);
+    }
+
+    /** The hybrid objective of jem / mjem models, or null. */
+    private static StepSpec.Hybrid hybrid(Settings s, ModelSpec model) {
+        if (!model.hybrid()) {
+            return null;
+        }
+        double cw = s.doubleIn(Keys.TRAIN_CLF_WEIGHT, 0, false, Double.POSITIVE_INFINITY, true);
+        double gw = s.doubleIn(Keys.TRAIN_GEN_WEIGHT, 0, false, Double.POSITIVE_INFINITY, true);
+        if (cw == 0 && gw == 0) {
+            throw s.bad(Keys.TRAIN_CLF_WEIGHT, "train.clfWeight and train.genWeight are both 0: nothing to train");
+        }
+        return new StepSpec.Hybrid(cw, gw, s.intAtLeast(Keys.TRAIN_CLF_BATCH, 1),
+                s.choice(Keys.TRAIN_AUGMENT, "none", "flip-shift").equals("flip-shift"));
     }
 
     private static DataSpec parseData(Settings s) {
@@ -411,7 +444,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
     }
 
     private static ModelSpec parseModel(Settings s) {
-        String type = s.choice(Keys.MODEL_TYPE, "gmm", "mlp", "conv");
+        String type = s.choice(Keys.MODEL_TYPE, "gmm", "mlp", "conv", "jem", "mjem");
         int[] hidden = s.ints(Keys.MODEL_HIDDEN);
         for (int h : hidden) {
             if (h < 1) {
@@ -451,8 +484,11 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         if (basePath != null && baseStd > 0) {
             throw s.bad(Keys.MODEL_BASE_PATH, "a model has one Gaussian base: set model.basePath or model.baseStd, not both");
         }
-        if (basePath != null && type.equals("gmm")) {
-            throw s.bad(Keys.MODEL_BASE_PATH, "the Gaussian base applies to mlp and conv energies, not gmm");
+        if (basePath != null && !(type.equals("mlp") || type.equals("conv"))) {
+            throw s.bad(Keys.MODEL_BASE_PATH, "the Gaussian base applies to mlp and conv energies, not " + type);
+        }
+        if (baseStd > 0 && !(type.equals("mlp") || type.equals("conv"))) {
+            throw s.bad(Keys.MODEL_BASE_STD, "the Gaussian base applies to mlp and conv energies, not " + type);
         }
         if (basePath != null) {
             // read (and cached) now, so a missing or corrupt file is reported before any work starts
@@ -465,7 +501,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         }
         return new ModelSpec(type, hidden, act, layers, comps, frozen,
                 s.doubleIn(Keys.MODEL_GMM_Z_LR_SCALE, 0, true, Double.POSITIVE_INFINITY, true),
-                baseStd, basePath, s.bool(Keys.MODEL_ZERO_OUTPUT));
+                baseStd, basePath, s.bool(Keys.MODEL_ZERO_OUTPUT), s.intAtLeast(Keys.MODEL_CLASSES, 2));
     }
 
     /** Energy model ready for the given sample shape, checking that the architecture fits it. */

@@ -76,8 +76,10 @@ public final class Synthetic {
     /**
      * A tabular anomaly-detection set: inliers lie near a 2-dimensional curved sheet in d dimensions (two latent
      * coordinates u, v ~ N(0, 1); feature j = a_j·u + b_j·v + c_j·u² + 0.1·noise, with a, b, c drawn once from
-     * {@code structureSeed}), anomalies (label 1, exactly round(fraction·n) of them, at random positions) are
-     * uniform in the box [−4, 4]^d around the data's scale. Labels: 0 inlier, 1 anomaly.
+     * {@code structureSeed}). Anomalies (label 1, exactly round(fraction·n) of them, at random positions) are of two
+     * kinds, alternating: global ones uniform in the box [−4, 4]^d around the data's scale, and local ones made like
+     * inliers but with 5x the noise (0.5), so they sit just off the sheet and some overlap with inliers. Labels:
+     * 0 inlier, 1 anomaly.
      */
     public static Dataset anomalies(int n, int d, double fraction, long structureSeed, SplittableRandom rng) {
         SplittableRandom st = new SplittableRandom(structureSeed);
@@ -101,16 +103,18 @@ public final class Synthetic {
             label[j] = t;
         }
         float[] v = new float[n * d];
+        int seen = 0;
         for (int i = 0; i < n; i++) {
-            if (label[i] == 1) {
+            if (label[i] == 1 && seen++ % 2 == 0) {
                 for (int j = 0; j < d; j++) {
                     v[i * d + j] = (float) (-4 + 8 * rng.nextDouble());
                 }
             } else {
+                double noise = label[i] == 1 ? 0.5 : 0.1;
                 double u = rng.nextGaussian();
                 double w = rng.nextGaussian();
                 for (int j = 0; j < d; j++) {
-                    v[i * d + j] = (float) (a[j] * u + b[j] * w + c[j] * u * u + 0.1 * rng.nextGaussian());
+                    v[i * d + j] = (float) (a[j] * u + b[j] * w + c[j] * u * u + noise * rng.nextGaussian());
                 }
             }
         }

@@ -29,6 +29,48 @@ public final class Energies {
         return out;
     }
 
+    /**
+     * ‖∇x E(x)‖₂ per row (JEM's input-gradient score), in batches.
+     *
+     * @param values read: row-major model inputs
+     */
+    public static double[] inputGradientNorms(EnergyModel model, float[] values, int rows, int batch) {
+        int d = model.inputDim();
+        double[] out = new double[rows];
+        for (int start = 0; start < rows; start += batch) {
+            int n = Math.min(batch, rows - start);
+            INDArray x = Nd4j.createFromArray(Arrays.copyOfRange(values, start * d, (start + n) * d)).reshape(n, d)
+                    .castTo(model.dataType());
+            INDArray g = Nd4j.zeros(model.dataType(), n, d);
+            model.energyAndInputGradient(x, g);
+            double[] norms = g.norm2(1).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+            System.arraycopy(norms, 0, out, start, n);
+        }
+        return out;
+    }
+
+    /**
+     * Classifier outputs of a hybrid model per row: the predicted class and max_y p(y|x), in batches.
+     *
+     * @return {argmax, max probability} arrays of length {@code rows}
+     */
+    public static double[][] predictions(org.sparkebm.core.model.HybridEnergy model, float[] values, int rows,
+                                         int batch) {
+        int d = model.inputDim();
+        double[][] out = new double[2][rows];
+        for (int start = 0; start < rows; start += batch) {
+            int n = Math.min(batch, rows - start);
+            INDArray x = Nd4j.createFromArray(Arrays.copyOfRange(values, start * d, (start + n) * d)).reshape(n, d)
+                    .castTo(model.dataType());
+            INDArray p = model.classProbabilities(x);
+            for (int i = 0; i < n; i++) {
+                out[0][start + i] = Nd4j.argMax(p.getRow(i)).getInt(0);
+                out[1][start + i] = p.getRow(i).maxNumber().doubleValue();
+            }
+        }
+        return out;
+    }
+
     /** {@code n} quantiles (n ≥ 2) of the values at 0, 1/(n−1), …, 1 with linear interpolation. */
     public static double[] quantiles(double[] values, int n) {
         if (values.length == 0) {

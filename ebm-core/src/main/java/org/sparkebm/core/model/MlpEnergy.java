@@ -29,9 +29,19 @@ public final class MlpEnergy implements EnergyModel {
     private final int[] hidden;
     private final Activation activation;
     private final DataType type;
+    private final int outputs;
     private final MultiLayerNetwork net;
 
     public MlpEnergy(int[] sampleShape, int[] hidden, Activation activation, DataType type) {
+        this(sampleShape, hidden, activation, type, 1);
+    }
+
+    /**
+     * The same trunk with {@code outputs} linear outputs (the hybrid models' logits and energy head); only the
+     * single-output network is an energy by itself.
+     */
+    MlpEnergy(int[] sampleShape, int[] hidden, Activation activation, DataType type, int outputs) {
+        this.outputs = outputs;
         this.sampleShape = sampleShape.clone();
         this.hidden = hidden.clone();
         this.activation = activation;
@@ -47,7 +57,7 @@ public final class MlpEnergy implements EnergyModel {
             b.layer(new DenseLayer.Builder().nIn(prev).nOut(h).activation(activation.dl4j()).build());
             prev = h;
         }
-        b.layer(new DenseLayer.Builder().nIn(prev).nOut(1)
+        b.layer(new DenseLayer.Builder().nIn(prev).nOut(outputs)
                 .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build());
         MultiLayerConfiguration conf = b.build();
         net = new MultiLayerNetwork(conf);
@@ -136,9 +146,31 @@ public final class MlpEnergy implements EnergyModel {
         return new ParamGradient(e, net.getFlattenedGradients().dup().reshape(-1));
     }
 
+    /** The network's outputs {@code [n, outputs]} (new array), keeping the activations for {@link #backprop}. */
+    INDArray outputs(INDArray x) {
+        net.setInput(x);
+        List<INDArray> acts = net.feedForward(true, false);
+        return acts.get(acts.size() - 1).dup();
+    }
+
+    /**
+     * Backpropagates {@code eps} = ∂L/∂outputs ({@code [n, outputs]}, read) through the activations of the last
+     * {@link #outputs} call.
+     *
+     * @return {input gradient ∂L/∂x [n, inputDim], flat parameter gradient ∂L/∂θ}, both new arrays
+     */
+    INDArray[] backprop(INDArray eps) {
+        Pair<Gradient, INDArray> p = net.backpropGradient(eps.castTo(type), LayerWorkspaceMgr.noWorkspaces());
+        return new INDArray[] {p.getSecond().dup(), net.getFlattenedGradients().dup().reshape(-1)};
+    }
+
+    Activation activation() {
+        return activation;
+    }
+
     @Override
     public MlpEnergy copy() {
-        MlpEnergy m = new MlpEnergy(sampleShape, hidden, activation, type);
+        MlpEnergy m = new MlpEnergy(sampleShape, hidden, activation, type, outputs);
         m.setParams(net.params());
         return m;
     }

@@ -119,6 +119,8 @@ public final class DeltaAggregator implements Serializable {
                 out.writeLong(m.encodedBytes());
                 out.writeInt(m.reinitialised());
                 out.writeDouble(m.stepSeconds());
+                out.writeDouble(m.clfLoss());
+                out.writeDouble(m.clfAccuracy());
                 byte[] md = value.modelDeltas.get(p);
                 out.writeBoolean(md != null);
                 if (md != null) {
@@ -144,7 +146,8 @@ public final class DeltaAggregator implements Serializable {
                 int p = in.readInt();
                 d.put(p, readBytes(in));
                 m.put(p, new DeviceMetrics(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), in.readLong(), in.readInt(), in.readDouble()));
+                        in.readDouble(), in.readLong(), in.readInt(), in.readDouble(), in.readDouble(),
+                        in.readDouble()));
                 if (in.readBoolean()) {
                     md.put(p, readBytes(in));
                     w.put(p, new WeightStats(in.readDouble(), in.readDouble(), in.readInt(), in.readInt(),

@@ -13,6 +13,16 @@ import java.io.Serializable;
  * @param encodedBytes  bytes of the encoded Δ^p
  * @param reinitialised chains re-initialised this round
  * @param stepSeconds   wall time of the device step
+ * @param clfLoss       hybrid models: mean cross-entropy of the classification batch (NaN otherwise)
+ * @param clfAccuracy   hybrid models: its accuracy (NaN otherwise)
  */
 public record DeviceMetrics(int device, double energyPos, double energyNeg, double loss, double gradNorm,
-                            long encodedBytes, int reinitialised, double stepSeconds) implements Serializable {}
+                            long encodedBytes, int reinitialised, double stepSeconds, double clfLoss,
+                            double clfAccuracy) implements Serializable {
+    /** Without a classifier. */
+    public DeviceMetrics(int device, double energyPos, double energyNeg, double loss, double gradNorm,
+                         long encodedBytes, int reinitialised, double stepSeconds) {
+        this(device, energyPos, energyNeg, loss, gradNorm, encodedBytes, reinitialised, stepSeconds, Double.NaN,
+                Double.NaN);
+    }
+}

@@ -185,7 +185,11 @@ public final class RoundDriver {
         double secs = 0;
         double secsSum = 0;
         int reinit = 0;
+        double clfLoss = 0;
+        double clfAcc = 0;
         for (DeviceMetrics m : ms) {
+            clfLoss += m.clfLoss();
+            clfAcc += m.clfAccuracy();
             secsSum += m.stepSeconds();
             ep += m.energyPos();
             en += m.energyNeg();
@@ -203,7 +207,8 @@ public final class RoundDriver {
         RoundSummary s = new RoundSummary(round, agg.deviceIds(), ep / n, en / n, loss / n, gn / n, updNorm,
                 agg.encodedBytes(), 4L * d * ms.size() * (config.method().equals("jarzynski") ? 2 : 1), secs, secsSum,
                 reinit, ess,
-                logZ, ce, resample, modes, epsilonAfter(round + 1));
+                logZ, ce, resample, modes, epsilonAfter(round + 1), ms.isEmpty() ? Double.NaN : clfLoss / n,
+                ms.isEmpty() ? Double.NaN : clfAcc / n);
         resampleNext = resample;
         round++;
         return s;

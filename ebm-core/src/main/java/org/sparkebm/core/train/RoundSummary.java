@@ -29,4 +29,5 @@ import java.util.List;
 public record RoundSummary(int round, List<Integer> devices, double energyPos, double energyNeg, double loss,
                            double gradNorm, double updateNorm, long encodedBytes, long denseBytes,
                            double deviceSeconds, double deviceSecondsSum, int reinitialised, double ess, double logZ, double crossEntropy,
-                           boolean resampleNext, double[] modeWeights, double epsilon) implements Serializable {}
+                           boolean resampleNext, double[] modeWeights, double epsilon, double clfLoss,
+                           double clfAccuracy) implements Serializable {}

@@ -20,12 +20,28 @@ import org.sparkebm.core.sampling.LangevinSampler;
  */
 public record StepSpec(int batch, int chains, int steps, double l2, LangevinSampler sampler, double reinitFraction,
                        int resetEvery, Compressor compressor, boolean errorFeedback,
-                       org.sparkebm.core.privacy.PrivacySpec privacy) implements Serializable {
+                       org.sparkebm.core.privacy.PrivacySpec privacy, Hybrid hybrid) implements Serializable {
+
+    /**
+     * The hybrid (JEM / M-JEM) objective L = clfWeight·L_clf + genWeight·L_gen with two mini-batches per step.
+     *
+     * @param clfWeight weight of the classification cross-entropy
+     * @param genWeight weight of the maximum-likelihood (contrastive) term; 0 trains a plain classifier (no chains)
+     * @param clfBatch  labelled rows per device per round for L_clf, drawn independently of the generative batch
+     * @param augment   augment the classification batch (random horizontal flip and shift by up to 2 pixels)
+     */
+    public record Hybrid(double clfWeight, double genWeight, int clfBatch, boolean augment) implements Serializable {
+        public Hybrid {
+            if (!(clfWeight >= 0) || !(genWeight >= 0) || clfBatch < 1) {
+                throw new IllegalArgumentException("invalid hybrid spec " + clfWeight + "/" + genWeight + "/" + clfBatch);
+            }
+        }
+    }
 
     /** Without privacy. */
     public StepSpec(int batch, int chains, int steps, double l2, LangevinSampler sampler, double reinitFraction,
                     int resetEvery, Compressor compressor, boolean errorFeedback) {
-        this(batch, chains, steps, l2, sampler, reinitFraction, resetEvery, compressor, errorFeedback, null);
+        this(batch, chains, steps, l2, sampler, reinitFraction, resetEvery, compressor, errorFeedback, null, null);
     }
 
     public StepSpec {

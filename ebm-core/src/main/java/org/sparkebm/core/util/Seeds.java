@@ -12,7 +12,9 @@ import java.util.SplittableRandom;
 public final class Seeds {
     /** What a stream is used for; distinct purposes never share a stream. */
     public enum Purpose {
-        LANGEVIN_NOISE, CHAIN_REINIT, POSITIVE_BATCH, CHAIN_SELECT, DEVICE_SELECT, DATA, MODEL_INIT, RESAMPLE, PRIVACY_NOISE
+        LANGEVIN_NOISE, CHAIN_REINIT, POSITIVE_BATCH, CHAIN_SELECT, DEVICE_SELECT, DATA, MODEL_INIT, RESAMPLE, PRIVACY_NOISE,
+        // appended (ordinals feed the seeds: never reorder)
+        CLASSIFIER_BATCH, AUGMENT
     }
 
     private Seeds() {}

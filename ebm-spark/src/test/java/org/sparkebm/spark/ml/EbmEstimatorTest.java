@@ -41,9 +41,20 @@ class EbmEstimatorTest {
         spark.stop();
     }
 
-    static Dataset<Row> table(int n, long seed) {
+    /** Inliers of the synthetic sheet, and with {@code outliers} &gt; 0 that many uniform points in [−4, 4]^4 (label 1). */
+    static Dataset<Row> table(int n, int outliers, long seed) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        org.sparkebm.core.data.Dataset in = Synthetic.anomalies(n, 4, 0.0, 3, rng);
+        float[] v = java.util.Arrays.copyOf(in.values(), (n + outliers) * 4);
+        int[] label = new int[n + outliers];
+        for (int i = n; i < n + outliers; i++) {
+            label[i] = 1;
+            for (int j = 0; j < 4; j++) {
+                v[i * 4 + j] = (float) (-4 + 8 * rng.nextDouble());
+            }
+        }
         return org.sparkebm.spark.MakeTabularAccess.frame(spark,
-                Synthetic.anomalies(n, 4, 0.1, 3, new java.util.SplittableRandom(seed)));
+                new org.sparkebm.core.data.Dataset(v, n + outliers, new int[] {4}, label));
     }
 
     static EbmEstimator estimator() {
@@ -56,8 +67,8 @@ class EbmEstimatorTest {
 
     @Test
     void aPipelineWithAVectorAssemblerFitsScoresAnomaliesAndRoundTripsThroughSaveAndLoad() throws Exception {
-        Dataset<Row> train = table(2000, 1);
-        Dataset<Row> test = table(1000, 2);
+        Dataset<Row> train = table(2000, 0, 1);
+        Dataset<Row> test = table(900, 100, 2);
         VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"f0", "f1", "f2", "f3"})
                 .setOutputCol("features");
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler, estimator()});
@@ -103,7 +114,7 @@ class EbmEstimatorTest {
                 () -> new EbmEstimator().setConf("sampler.stepSize=-1").runConfig());
         assertTrue(bad.getMessage().contains("sampler.stepSize"), bad.getMessage());
         IllegalArgumentException col = assertThrows(IllegalArgumentException.class,
-                () -> new EbmEstimator().fit(table(50, 1)));
+                () -> new EbmEstimator().fit(table(50, 0, 1)));
         assertTrue(col.getMessage().contains("no column 'features'"), col.getMessage());
         // a typed param set explicitly wins over conf; unset typed params defer to conf
         EbmEstimator both = new EbmEstimator().setConf("run.rounds=7", "sampler.steps=3").setRounds(9);
