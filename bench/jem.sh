@@ -2,14 +2,15 @@
 # Issue 8 on Fashion-MNIST: the plain classifier and M-JEM with the same network and budget, then their test
 # accuracy and out-of-distribution AUROCs (log p(x), max softmax, input-gradient norm) on the 10,000 test images,
 # and M-JEM's samples, unconditional and per class.
-#   bench/jem.sh [outDir=runs/jem]
+#   bench/jem.sh [outDir=runs/jem] [key=value ...]   (overrides for both trainings, e.g. optimizer.lr=3e-4)
 # Runs one after the other on local[2] (about 20 minutes on 2 cores). Nothing existing is overwritten.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-runs/jem}"
+[ $# -gt 0 ] && shift
 export OMP_NUM_THREADS=1
 for c in fmnist-clf fmnist-mjem; do
-  "$here/submit/sparkebm.sh" train "$here/conf/$c.properties" spark.master=local[2] run.outputDir="$out"
+  "$here/submit/sparkebm.sh" train "$here/conf/$c.properties" spark.master=local[2] run.outputDir="$out" "$@"
 done
 for c in fmnist-clf fmnist-mjem; do
   "$here/submit/sparkebm.sh" ood "$out/$c" "$out/$c-ood" limit=10000 master=local[2]

@@ -38,47 +38,31 @@ public final class MakeTabular {
         d.put("fraction", "0.05");
         d.put("seed", "1");
         d.put("format", "parquet");
-        d.put("master", null);
-        int rows;
-        int dim;
-        double fraction;
-        long seed;
-        CommandArgs a;
-        try {
-            a = new CommandArgs(USAGE, args, 1, d);
-            rows = a.integer("rows", 2);
-            dim = a.integer("dim", 1);
-            fraction = a.number("fraction");
+        return Commands.run("make-tabular", USAGE, args, 1, d, a -> {
+            a.integer("rows", 2);
+            a.integer("dim", 1);
+            double fraction = a.number("fraction");
             if (!(fraction >= 0 && fraction < 1)) {
                 throw new ConfigException("fraction = " + fraction + ": must be in [0, 1)");
             }
-            seed = (long) a.number("seed");
+            a.number("seed");
             a.choice("format", "parquet", "csv");
-        } catch (ConfigException e) {
-            System.err.println("sparkebm make-tabular: " + e.getMessage());
-            return ExitCode.BAD_CONFIG;
-        }
+        }, MakeTabular::make);
+    }
+
+    private static void make(SparkSession spark, CommandArgs a) throws java.io.IOException {
+        int rows = a.integer("rows", 2);
+        int dim = a.integer("dim", 1);
+        double fraction = a.number("fraction");
+        long seed = (long) a.number("seed");
         String fmt = a.get("format");
-        SparkSession spark = Commands.session("SparkEBM make-tabular", a.get("master"));
-        try {
-            for (int part = 0; part < 2; part++) {
-                String name = part == 0 ? "train" : "test";
-                Dataset ds = Synthetic.anomalies(rows, dim, fraction, seed,
-                        Seeds.random(seed, Seeds.Purpose.DATA, part, 0, 0));
-                String target = new org.apache.hadoop.fs.Path(HadoopFiles.path(a.arg(0)), name + "." + fmt).toString();
-                HadoopFiles.writeFrame(frame(spark, ds), target, fmt);
-                System.out.println("sparkebm make-tabular: " + rows + " rows (" + Math.round(fraction * rows)
-                        + " anomalies) → " + target);
-            }
-            return ExitCode.OK;
-        } catch (ConfigException e) {
-            System.err.println("sparkebm make-tabular: " + e.getMessage());
-            return ExitCode.BAD_CONFIG;
-        } catch (Exception e) {
-            System.err.println("sparkebm make-tabular: failed: " + e);
-            return ExitCode.INFRASTRUCTURE;
-        } finally {
-            spark.stop();
+        for (int part = 0; part < 2; part++) {
+            String name = part == 0 ? "train" : "test";
+            Dataset ds = Synthetic.anomalies(rows, dim, fraction, seed, Seeds.random(seed, Seeds.Purpose.DATA, part, 0, 0));
+            String target = new org.apache.hadoop.fs.Path(HadoopFiles.path(a.arg(0)), name + "." + fmt).toString();
+            HadoopFiles.writeFrame(frame(spark, ds), target, fmt);
+            System.out.println("sparkebm make-tabular: " + rows + " rows (" + Math.round(fraction * rows)
+                    + " anomalies) → " + target);
         }
     }
 

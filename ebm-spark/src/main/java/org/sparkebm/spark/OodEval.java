@@ -10,7 +10,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.DataException;
 import org.sparkebm.core.data.Dataset;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.model.EnergyModel;
@@ -46,39 +45,11 @@ public final class OodEval {
         d.put("labels", TEST_LABELS);
         d.put("limit", "2000");
         d.put("seed", "0");
-        d.put("master", null);
-        CommandArgs a;
-        try {
-            a = new CommandArgs(USAGE, args, 2, d);
+        return Commands.run("ood", USAGE, args, 2, d, a -> {
             a.integer("limit", 10);
             a.number("seed");
-            if (HadoopFiles.exists(HadoopFiles.path(a.arg(1)))) {
-                throw new ConfigException("output " + a.arg(1) + " already exists; nothing was changed");
-            }
-        } catch (ConfigException e) {
-            System.err.println("sparkebm ood: " + e.getMessage());
-            return ExitCode.BAD_CONFIG;
-        } catch (java.io.IOException e) {
-            System.err.println("sparkebm ood: " + e.getMessage());
-            return ExitCode.INFRASTRUCTURE;
-        }
-        SparkSession spark = Commands.session("SparkEBM ood", a.get("master"));
-        try {
-            evaluate(spark, a);
-            return ExitCode.OK;
-        } catch (ConfigException e) {
-            System.err.println("sparkebm ood: " + e.getMessage());
-            return ExitCode.BAD_CONFIG;
-        } catch (DataException e) {
-            System.err.println("sparkebm ood: bad data: " + e.getMessage());
-            return ExitCode.BAD_DATA;
-        } catch (Exception e) {
-            System.err.println("sparkebm ood: failed: " + e);
-            e.printStackTrace();
-            return ExitCode.INFRASTRUCTURE;
-        } finally {
-            spark.stop();
-        }
+            Commands.requireAbsent(a.arg(1));
+        }, OodEval::evaluate);
     }
 
     /** The shifted sets, each with {@code n} rows where possible. */

@@ -21,7 +21,11 @@ public final class Plots {
 
     /** A grid of image samples ({@code [n, C·H·W]} row-major, values in [−1, 1]), 8 per row, 2x scale. */
     public static byte[] imageGrid(float[] samples, int n, int h, int w) throws IOException {
-        int cols = Math.min(8, n);
+        return imageGrid(samples, n, h, w, Math.min(8, n));
+    }
+
+    /** The same with {@code cols} images per row (e.g. one row per class). */
+    public static byte[] imageGrid(float[] samples, int n, int h, int w, int cols) throws IOException {
         int rows = (n + cols - 1) / cols;
         int scale = 2;
         int pad = 2;

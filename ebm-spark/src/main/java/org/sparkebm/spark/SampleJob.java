@@ -38,7 +38,8 @@ import org.sparkebm.spark.ml.EbmModel;
  * (index, features, energy) and, for images, {@code samples-idx3-ubyte} (pixels 0–255).
  *
  * <p>With {@code class=y} (JEM / M-JEM models) the chains sample p(x|y) ∝ exp(−E(x))·p(y|x); {@code class=all}
- * gives every class a block of n/K chains, so the grid shows one class per band.
+ * gives every class a block of n/K chains, so the grid shows one class per band, and also writes one grid per class
+ * ({@code samples-class-<y>.png}).
  *
  * <p>Starts: {@code config} = the run's {@code chains.init} (the informative Gaussian fitted to each partition's
  * data shard, the data itself, uniform noise, or the initial model), {@code uniform}, or {@code buffer} = the
@@ -62,10 +63,7 @@ public final class SampleJob {
         d.put("seed", "0");
         d.put("class", null);
         d.put("devices", "2");
-        d.put("master", null);
-        CommandArgs a;
-        try {
-            a = new CommandArgs(USAGE, args, 2, d);
+        return Commands.run("sample", USAGE, args, 2, d, a -> {
             a.integer("n", 1);
             a.integer("steps", 0);
             a.integer("devices", 1);
@@ -74,33 +72,8 @@ public final class SampleJob {
             if (a.get("class") != null && !a.get("class").equals("all")) {
                 a.integer("class", 0);
             }
-            if (HadoopFiles.exists(HadoopFiles.path(a.arg(1)))) {
-                throw new ConfigException("output " + a.arg(1) + " already exists; nothing was changed");
-            }
-        } catch (ConfigException e) {
-            System.err.println("sparkebm sample: " + e.getMessage());
-            return ExitCode.BAD_CONFIG;
-        } catch (IOException e) {
-            System.err.println("sparkebm sample: " + e.getMessage());
-            return ExitCode.INFRASTRUCTURE;
-        }
-        SparkSession spark = Commands.session("SparkEBM sample", a.get("master"));
-        try {
-            sample(spark, a);
-            return ExitCode.OK;
-        } catch (ConfigException e) {
-            System.err.println("sparkebm sample: " + e.getMessage());
-            return ExitCode.BAD_CONFIG;
-        } catch (DataException e) {
-            System.err.println("sparkebm sample: bad data: " + e.getMessage());
-            return ExitCode.BAD_DATA;
-        } catch (Exception e) {
-            System.err.println("sparkebm sample: failed: " + e);
-            e.printStackTrace();
-            return ExitCode.INFRASTRUCTURE;
-        } finally {
-            spark.stop();
-        }
+            Commands.requireAbsent(a.arg(1));
+        }, SampleJob::sample);
     }
 
     /**
@@ -182,7 +155,27 @@ public final class SampleJob {
         EnergyModel model = m.model();
         double[] energy = org.sparkebm.core.eval.Energies.of(model, samples, n, 256);
         model.release();
-        write(spark, a.arg(1), m, samples, energy, n, dim);
+        write(spark, a.arg(1), m, samples, energy, n, dim, target == -2 && n % classes == 0 ? n / classes : 8);
+        if (target == -2 && m.sampleShape().length == 3) {
+            // one grid per class as well: class y holds chains [⌈y·n/K⌉, ⌈(y+1)·n/K⌉)
+            int[] shape = m.sampleShape();
+            Starts st = bs.value();
+            for (int y = 0; y < classes; y++) {
+                int from = -1;
+                int to = -1;
+                for (int i = 0; i < n; i++) {
+                    if (st.classOf(i, n) == y) {
+                        from = from < 0 ? i : from;
+                        to = i + 1;
+                    }
+                }
+                if (from >= 0) {
+                    float[] block = java.util.Arrays.copyOfRange(samples, from * dim, to * dim);
+                    HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(HadoopFiles.path(a.arg(1)),
+                            "samples-class-" + y + ".png"), Plots.imageGrid(block, to - from, shape[1], shape[2]));
+                }
+            }
+        }
         double mean = java.util.Arrays.stream(energy).average().orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "sparkebm sample: %d samples, %d steps from %s in %.1f s (mean energy %.4f) → %s%n",
                 n, steps, init, secs, mean, a.arg(1));
@@ -254,8 +247,9 @@ public final class SampleJob {
         return x;
     }
 
+    /** @param cols images per row of the grid (n/K with class=all: one row per class) */
     private static void write(SparkSession spark, String outDir, ModelFile.Loaded m, float[] samples, double[] energy,
-                              int n, int dim) throws IOException {
+                              int n, int dim, int cols) throws IOException {
         org.apache.hadoop.fs.Path dir = HadoopFiles.path(outDir);
         StructType schema = new StructType().add("index", DataTypes.IntegerType, false)
                 .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
@@ -273,7 +267,7 @@ public final class SampleJob {
         int[] shape = m.sampleShape();
         if (shape.length == 3 && shape[0] == 1) {
             HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples.png"),
-                    Plots.imageGrid(samples, n, shape[1], shape[2]));
+                    Plots.imageGrid(samples, n, shape[1], shape[2], Math.min(cols, n)));
             HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples-idx3-ubyte"),
                     out -> IdxReader.writeImages(out, samples, n, shape[1], shape[2]));
         } else if (dim == 2) {

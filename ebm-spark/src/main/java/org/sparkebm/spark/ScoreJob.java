@@ -48,33 +48,12 @@ public final class ScoreJob {
         defaults.put("positive", "1");
         defaults.put("score", "score");
         defaults.put("outputFormat", "parquet");
-        defaults.put("master", null);
-        CommandArgs a;
-        try {
-            a = new CommandArgs(USAGE, args, 3, defaults);
+        return Commands.run("score", USAGE, args, 3, defaults, a -> {
             a.choice("outputFormat", "parquet", "csv");
             a.choice("format", "auto", "parquet", "csv", "idx");
             a.number("positive");
-        } catch (ConfigException e) {
-            System.err.println("sparkebm score: " + e.getMessage());
-            return ExitCode.BAD_CONFIG;
-        }
-        SparkSession spark = Commands.session("SparkEBM score", a.get("master"));
-        try {
-            return score(spark, a);
-        } catch (ConfigException e) {
-            System.err.println("sparkebm score: " + e.getMessage());
-            return ExitCode.BAD_CONFIG;
-        } catch (DataException e) {
-            System.err.println("sparkebm score: bad data: " + e.getMessage());
-            return ExitCode.BAD_DATA;
-        } catch (Exception e) {
-            System.err.println("sparkebm score: failed: " + e);
-            e.printStackTrace();
-            return ExitCode.INFRASTRUCTURE;
-        } finally {
-            spark.stop();
-        }
+            Commands.requireAbsent(a.arg(2));
+        }, (spark, a) -> score(spark, a));
     }
 
     private static ExitCode score(SparkSession spark, CommandArgs a) throws Exception {

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The job reads IDX data from hdfs:// and writes its whole run directory to hdfs:// (MiniDFSCluster). */
+/**
+ * The job reads IDX data from hdfs:// and writes its whole run directory to hdfs:// (MiniDFSCluster); tables are
+ * generated, trained on and scored on hdfs:// through Spark's Parquet reader and writer.
+ */
 @Tag("slow")
 class HdfsRunTest {
     @TempDir
@@ -59,6 +62,21 @@ class HdfsRunTest {
             long len = fs.getFileStatus(new org.apache.hadoop.fs.Path(dir, "model.bin")).getLen();
             assertEquals(ExitCode.BAD_CONFIG, TrainJob.run(new String[] {c.toString()}));
             assertEquals(len, fs.getFileStatus(new org.apache.hadoop.fs.Path(dir, "model.bin")).getLen());
+
+            // tables through Spark's readers and writers on HDFS: generate, train on Parquet, score to Parquet
+            assertEquals(ExitCode.OK, MakeTabular.run(new String[] {root + "/tab", "rows=400", "dim=3",
+                    "master=local[2]"}));
+            Path tc = tmp.resolve("tab.properties");
+            Files.writeString(tc, String.join("\n", "run.name = tab", "run.rounds = 3", "devices.count = 2",
+                    "data.source = parquet", "data.path = " + root + "/tab/train.parquet", "data.columns = f0,f1,f2",
+                    "data.standardize = true", "run.outputDir = " + root + "/runs", "model.type = mlp",
+                    "model.hidden = 8", "train.batch = 16", "train.chains = 16", "chains.buffer = 32",
+                    "chains.init = gaussian", "sampler.steps = 2", "spark.master = local[2]"));
+            assertEquals(ExitCode.OK, TrainJob.run(new String[] {tc.toString()}));
+            assertEquals(ExitCode.OK, ScoreJob.run(new String[] {root + "/runs/tab", root + "/tab/test.parquet",
+                    root + "/scores.parquet", "label=label", "master=local[2]"}));
+            assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(root + "/scores.parquet/_metrics.json")).getLen() > 0);
+            assertTrue(fs.exists(new org.apache.hadoop.fs.Path(root + "/scores.parquet/_SUCCESS")));
         } finally {
             cluster.shutdown();
         }

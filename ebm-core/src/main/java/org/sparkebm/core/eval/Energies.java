@@ -20,8 +20,7 @@ public final class Energies {
         double[] out = new double[rows];
         for (int start = 0; start < rows; start += batch) {
             int n = Math.min(batch, rows - start);
-            INDArray x = Nd4j.createFromArray(Arrays.copyOfRange(values, start * d, (start + n) * d)).reshape(n, d)
-                    .castTo(model.dataType());
+            INDArray x = rows(values, start, n, d, model.dataType());
             double[] e = model.energy(x).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
             System.arraycopy(e, 0, out, start, n);
             x.close();
@@ -39,8 +38,7 @@ public final class Energies {
         double[] out = new double[rows];
         for (int start = 0; start < rows; start += batch) {
             int n = Math.min(batch, rows - start);
-            INDArray x = Nd4j.createFromArray(Arrays.copyOfRange(values, start * d, (start + n) * d)).reshape(n, d)
-                    .castTo(model.dataType());
+            INDArray x = rows(values, start, n, d, model.dataType());
             INDArray g = Nd4j.zeros(model.dataType(), n, d);
             model.energyAndInputGradient(x, g);
             double[] norms = g.norm2(1).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
@@ -60,8 +58,7 @@ public final class Energies {
         double[][] out = new double[2][rows];
         for (int start = 0; start < rows; start += batch) {
             int n = Math.min(batch, rows - start);
-            INDArray x = Nd4j.createFromArray(Arrays.copyOfRange(values, start * d, (start + n) * d)).reshape(n, d)
-                    .castTo(model.dataType());
+            INDArray x = rows(values, start, n, d, model.dataType());
             INDArray p = model.classProbabilities(x);
             for (int i = 0; i < n; i++) {
                 out[0][start + i] = Nd4j.argMax(p.getRow(i)).getInt(0);
@@ -69,6 +66,11 @@ public final class Energies {
             }
         }
         return out;
+    }
+
+    /** Rows {@code [start, start + n)} of {@code values} as a new {@code [n, d]} array of {@code type}. */
+    private static INDArray rows(float[] values, int start, int n, int d, org.nd4j.linalg.api.buffer.DataType type) {
+        return Nd4j.createFromArray(Arrays.copyOfRange(values, start * d, (start + n) * d)).reshape(n, d).castTo(type);
     }
 
     /** {@code n} quantiles (n ≥ 2) of the values at 0, 1/(n−1), …, 1 with linear interpolation. */
