@@ -100,7 +100,7 @@ public final class Curves {
         XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle("round").yAxisTitle(y).build();
         c.getStyler().setMarkerSize(0);
         c.getStyler().setXAxisTickMarkSpacingHint(90);
-        c.getStyler().setXAxisDecimalPattern("#,###");
+        c.getStyler().setXAxisDecimalPattern("#");
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         return c;
     }
