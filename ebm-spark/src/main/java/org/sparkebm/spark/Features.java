@@ -50,8 +50,14 @@ public final class Features {
      * @throws DataException naming {@code source} and the column
      */
     public static Spec numericColumns(StructType schema, List<String> wanted, String source) {
+        return numericColumns(schema, wanted, null, source);
+    }
+
+    /** The same, leaving {@code labelColumn} (if not null) out of "every column". */
+    public static Spec numericColumns(StructType schema, List<String> wanted, String labelColumn, String source) {
         List<String> names = Arrays.asList(schema.fieldNames());
-        List<String> cols = wanted == null ? names : wanted;
+        List<String> cols = wanted != null ? wanted
+                : names.stream().filter(n -> !n.equals(labelColumn)).toList();
         if (cols.isEmpty()) {
             throw new DataException(source + ": no columns");
         }
@@ -129,6 +135,32 @@ public final class Features {
         int[] fields = fieldIndices(df.schema(), spec);
         boolean vector = spec.vectorColumn() != null;
         return df.javaRDD().map(r -> extract(r, fields, vector));
+    }
+
+    /**
+     * The class labels of {@code df}'s {@code labelColumn} in row order, checked: present, numeric, whole numbers
+     * in [0, classes). Messages name the source, the row and the column.
+     */
+    public static JavaRDD<Integer> labels(org.apache.spark.sql.Dataset<Row> df, String labelColumn, int classes,
+                                          String source) {
+        if (!Arrays.asList(df.schema().fieldNames()).contains(labelColumn)) {
+            throw new DataException(source + ": no label column '" + labelColumn + "' (data.labelColumn); the columns are "
+                    + Arrays.asList(df.schema().fieldNames()));
+        }
+        if (!(df.schema().apply(labelColumn).dataType() instanceof NumericType)) {
+            throw new DataException(source + ": label column '" + labelColumn + "' is "
+                    + df.schema().apply(labelColumn).dataType().simpleString() + ", not numeric");
+        }
+        int f = df.schema().fieldIndex(labelColumn);
+        JavaRDD<Double> raw = df.javaRDD().map(r -> r.isNullAt(f) ? Double.NaN : ((Number) r.get(f)).doubleValue());
+        List<Tuple2<Double, Long>> bad = raw.zipWithIndex()
+                .filter(t -> !(t._1() >= 0 && t._1() < classes && t._1() == Math.rint(t._1()))).take(1);
+        if (!bad.isEmpty()) {
+            throw new DataException(String.format(Locale.ROOT, "%s: row %d, label column '%s': %s is not a class in"
+                    + " 0..%d (model.classes = %d)", source, bad.get(0)._2(), labelColumn, bad.get(0)._1(), classes - 1,
+                    classes));
+        }
+        return raw.map(Double::intValue);
     }
 
     /** Row count, per-feature mean and standard deviation of validated rows. */
@@ -217,7 +249,23 @@ public final class Features {
      * @param limit keep only the first {@code limit} rows (0: all)
      */
     public static JavaRDD<Dataset> shards(JavaRDD<float[]> rows, int devices, FeatureScaling scaling, long limit) {
-        JavaPairRDD<Integer, Tuple2<Long, float[]>> keyed = rows.zipWithIndex()
+        return shards(rows, null, devices, scaling, limit);
+    }
+
+    /**
+     * The same with class labels ({@code labels}: one per row of {@code rows}, from the same DataFrame so the two
+     * zip element by element; null for none), kept with their rows in each shard.
+     */
+    public static JavaRDD<Dataset> shards(JavaRDD<float[]> rows, JavaRDD<Integer> labels, int devices,
+                                          FeatureScaling scaling, long limit) {
+        // a label rides along as one more float (exact for class indices)
+        JavaRDD<float[]> carried = labels == null ? rows : rows.zip(labels).map(t -> {
+            float[] r = Arrays.copyOf(t._1(), t._1().length + 1);
+            r[r.length - 1] = t._2();
+            return r;
+        });
+        boolean labelled = labels != null;
+        JavaPairRDD<Integer, Tuple2<Long, float[]>> keyed = carried.zipWithIndex()
                 .filter(t -> limit <= 0 || t._2() < limit)
                 .mapToPair(t -> new Tuple2<>((int) (t._2() % devices), new Tuple2<>(t._2(), t._1())));
         int d = scaling.dim();
@@ -228,11 +276,15 @@ public final class Features {
             }
             list.sort((a, b) -> Long.compare(a._1(), b._1()));
             float[] v = new float[list.size() * d];
+            int[] l = labelled ? new int[list.size()] : null;
             for (int i = 0; i < list.size(); i++) {
                 System.arraycopy(list.get(i)._2(), 0, v, i * d, d);
+                if (labelled) {
+                    l[i] = (int) list.get(i)._2()[d];
+                }
             }
             scaling.applyInPlace(v, list.size());
-            Iterator<Dataset> one = List.of(new Dataset(v, list.size(), new int[] {d}, null)).iterator();
+            Iterator<Dataset> one = List.of(new Dataset(v, list.size(), new int[] {d}, l)).iterator();
             return one;
         }, true);
     }

@@ -51,7 +51,16 @@ public final class Tabular {
                     System.arraycopy(s.values(), j * d, v, (p + j * P) * d, d);
                 }
             }
-            return new Dataset(v, total, new int[] {d}, null);
+            int[] labels = null;
+            if (!parts.isEmpty() && parts.get(0).labels() != null) {
+                labels = new int[total];
+                for (int p = 0; p < P; p++) {
+                    for (int j = 0; j < parts.get(p).rows(); j++) {
+                        labels[p + j * P] = parts.get(p).labels()[j];
+                    }
+                }
+            }
+            return new Dataset(v, total, new int[] {d}, labels);
         }
 
         /** Up to {@code n} model inputs from the shards (for pictures and bounds on the driver). */
@@ -116,7 +125,7 @@ public final class Tabular {
                     + " (org.sparkebm.spark.ml.EbmEstimator); a job config names csv or parquet data with data.path");
         }
         org.apache.spark.sql.Dataset<Row> df = read(spark, d);
-        Features.Spec spec = Features.numericColumns(df.schema(), d.columns(), d.path());
+        Features.Spec spec = Features.numericColumns(df.schema(), d.columns(), d.labelColumn(), d.path());
         return load(df, spec, cfg, d.path());
     }
 
@@ -139,7 +148,9 @@ public final class Tabular {
         FeatureScaling scaling = d.standardize()
                 ? FeatureScaling.standardize(spec.columns(), st.mean(), st.std())
                 : FeatureScaling.identity(spec.columns(), st.dim());
-        JavaRDD<Dataset> shards = Features.shards(rows, cfg.devices(), scaling, d.limit())
+        JavaRDD<Integer> labels = d.labelColumn() == null || !cfg.model().hybrid() ? null
+                : Features.labels(df, d.labelColumn(), cfg.model().classes(), source);
+        JavaRDD<Dataset> shards = Features.shards(rows, labels, cfg.devices(), scaling, d.limit())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         return new Loaded(shards, scaling, spec, st.count());
     }

@@ -86,6 +86,24 @@ class TabularTest {
     }
 
     @Test
+    void aLabelColumnTravelsWithItsRowsForHybridModelsAndIsNeverAFeature() {
+        Tabular.Loaded l = Tabular.load(spark(), cfg("parquet", parquet, "model.type=mjem", "model.classes=2",
+                "data.labelColumn=label", "data.columns="));
+        assertEquals(List.of("f0", "f1", "f2", "f3"), l.scaling().columns(), "every column but the label");
+        List<Dataset> shards = l.shards().collect();
+        for (int k = 0; k < 3; k++) {
+            assertArrayEquals(table.shard(k, 3).labels(), shards.get(k).labels(), "labels of shard " + k);
+        }
+        assertArrayEquals(table.labels(), l.all().labels());
+        org.sparkebm.core.config.ConfigException both = assertThrows(org.sparkebm.core.config.ConfigException.class,
+                () -> cfg("parquet", parquet, "model.type=mjem", "data.labelColumn=f0"));
+        assertTrue(both.getMessage().contains("data.labelColumn"), both.getMessage());
+        DataException range = assertThrows(DataException.class, () -> Tabular.load(spark(), cfg("parquet", parquet,
+                "model.type=mjem", "model.classes=2", "data.labelColumn=f0", "data.columns=f1,f2")));
+        assertTrue(range.getMessage().contains("label column 'f0'"), range.getMessage());
+    }
+
+    @Test
     void standardisationGivesZeroMeanUnitVarianceAndLimitKeepsTheFirstRows() {
         Tabular.Loaded s = Tabular.load(spark(), cfg("parquet", parquet, "data.standardize=true"));
         Dataset all = s.all();

@@ -42,13 +42,14 @@ public final class Keys {
     public static final Key DATA_PATH = key("data.path", "Hadoop path", null, "IDX image file (gzip or not) for data.source=idx; a CSV file or directory, or a Parquet file or directory, for csv and parquet.");
     public static final Key DATA_CSV_HEADER = key("data.csv.header", "boolean", "true", "The CSV file's first line names the columns.");
     public static final Key DATA_COLUMNS = key("data.columns", "list of column names", null, "Feature columns of CSV or Parquet data, in this order (default: every column; each must be numeric). Without a CSV header Spark names the columns _c0, _c1, ...");
+    public static final Key DATA_LABEL_COLUMN = key("data.labelColumn", "column name", null, "CSV, Parquet or frame data: the integer class-label column (0 .. model.classes-1) that jem / mjem models classify; never a feature.");
     public static final Key DATA_STANDARDIZE = key("data.standardize", "boolean", "false", "Standardise each feature column to mean 0 and standard deviation 1 (statistics from the training data, kept in model.bin and applied again when scoring).");
     public static final Key DATA_LABELS = key("data.labels", "Hadoop path", null, "IDX label file; needed by data.classes.");
     public static final Key DATA_CLASSES = key("data.classes", "list of ints", null, "Keep only these classes (needs data.labels).");
     public static final Key DATA_CLASS_COUNTS = key("data.classCounts", "list of ints", null, "Per-class counts aligned with data.classes (first ones in file order).");
     public static final Key DATA_LIMIT = key("data.limit", "int >= 0", "0", "Read at most this many images or table rows (0: all).");
     // model
-    public static final Key MODEL_TYPE = key("model.type", "gmm | mlp | conv | jem | mjem", "mlp", "Energy model family. jem / mjem: hybrid classifier-energy models on an MLP trunk (model.hidden) with model.classes logits; jem: E(x) = -logsumexp_y f(x)[y]; mjem: a separate energy head on the classifier's features. They need labelled data.");
+    public static final Key MODEL_TYPE = key("model.type", "gmm | mlp | conv | jem | mjem", "mlp", "Energy model family. jem / mjem: hybrid classifier-energy models on an MLP trunk (model.hidden) with model.classes logits; jem: E(x) = -logsumexp_y f(x)[y]; mjem: a separate energy head on the classifier's features. They need labelled data (IDX with data.labels, or a table with data.labelColumn).");
     public static final Key MODEL_CLASSES = key("model.classes", "int >= 2", "10", "Classes K of the jem / mjem classifier (labels in [0, K)).");
     public static final Key MODEL_HIDDEN = key("model.hidden", "list of ints", "64,64", "MLP hidden widths.");
     public static final Key MODEL_ACTIVATION = key("model.activation", "silu | relu | tanh", "silu", "Hidden activation (conv: silu only).");

@@ -52,7 +52,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
     /** Where data comes from. */
     public record DataSpec(String source, int rows, int dim, double p1, double[][] means, double[] weights, double std,
                            String path, String labels, int[] classes, int[] classCounts, int limit, boolean csvHeader,
-                           List<String> columns, boolean standardize) implements Serializable {
+                           List<String> columns, boolean standardize, String labelColumn) implements Serializable {
         /** Whether the data is generated from the seed (no files). */
         public boolean synthetic() {
             return !source.equals("idx") && !tabular();
@@ -338,9 +338,10 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             if (method.equals("jarzynski")) {
                 throw s.bad(Keys.TRAIN_METHOD, "jem / mjem train with PCD or CD chains (M-EBM sampler), not Jarzynski");
             }
-            if (!data.source().equals("idx") || data.labels() == null) {
-                throw s.bad(Keys.MODEL_TYPE, model.type() + " is a classifier too: it needs labelled IDX data"
-                        + " (data.source = idx with data.labels)");
+            boolean labelled = data.source().equals("idx") ? data.labels() != null : data.labelColumn() != null;
+            if (!labelled) {
+                throw s.bad(Keys.MODEL_TYPE, model.type() + " is a classifier too: it needs labelled data"
+                        + " (data.source = idx with data.labels, or csv / parquet / frame with data.labelColumn)");
             }
         }
         if (chains.storage() == org.sparkebm.core.sampling.ReplayBuffer.Storage.U8
@@ -425,6 +426,14 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             throw s.bad(Keys.DATA_COLUMNS, "empty or repeated column name");
         }
         boolean standardize = s.bool(Keys.DATA_STANDARDIZE);
+        String labelColumn = s.optional(Keys.DATA_LABEL_COLUMN);
+        labelColumn = labelColumn == null || labelColumn.isBlank() ? null : labelColumn.trim();
+        if (labelColumn != null && !(source.equals("csv") || source.equals("parquet") || source.equals("frame"))) {
+            throw s.bad(Keys.DATA_LABEL_COLUMN, "applies to csv, parquet or frame data (IDX labels: data.labels)");
+        }
+        if (labelColumn != null && columns != null && columns.contains(labelColumn)) {
+            throw s.bad(Keys.DATA_LABEL_COLUMN, "'" + labelColumn + "' is also in data.columns: a label is never a feature");
+        }
         if ((columns != null || standardize) && !(source.equals("csv") || source.equals("parquet") || source.equals("frame"))) {
             throw new ConfigException((columns != null ? "data.columns" : "data.standardize")
                     + " applies to csv, parquet or frame data, not data.source = " + source);
@@ -440,7 +449,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         return new DataSpec(source, s.intAtLeast(Keys.DATA_ROWS, 1), s.intAtLeast(Keys.DATA_DIM, 1),
                 s.doubleIn(Keys.DATA_P1, 0, true, 1, true), means, weights,
                 s.doubleIn(Keys.DATA_STD, 0, true, Double.POSITIVE_INFINITY, true), path, s.optional(Keys.DATA_LABELS),
-                classes, counts, s.intAtLeast(Keys.DATA_LIMIT, 0), s.bool(Keys.DATA_CSV_HEADER), columns, standardize);
+                classes, counts, s.intAtLeast(Keys.DATA_LIMIT, 0), s.bool(Keys.DATA_CSV_HEADER), columns, standardize, labelColumn);
     }
 
     private static ModelSpec parseModel(Settings s) {

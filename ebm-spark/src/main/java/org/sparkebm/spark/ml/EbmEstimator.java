@@ -41,6 +41,10 @@ import org.sparkebm.spark.Tabular;
  * entries reaching every other key. An explicitly set typed param wins over the same key in {@code conf}. The
  * whole config is validated by {@link RunConfig} before any Spark work, and a bad value names the key.
  *
+ * <p>With {@code modelType} jem or mjem the estimator trains the hybrid classifier on {@code labelCol} as well
+ * (classes 0 .. {@code classes}−1) and the model adds {@code prediction} and {@code probability} columns, as Spark
+ * ML classifiers do.
+ *
  * <p>Unlike the job, fit keeps no checkpoints (a failed fit is rerun); long runs belong in the job. The RDD
  * checkpoints that cut the device-state lineage go to the SparkContext's checkpoint directory, or in local mode a
  * temporary one.
@@ -51,6 +55,10 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
     private final Param<String> featuresCol;
     private final Param<String> energyCol;
     private final Param<String> scoreCol;
+    private final Param<String> predictionCol;
+    private final Param<String> probabilityCol;
+    private final Param<String> labelCol;
+    private final IntParam classes;
     private final IntParam rounds;
     private final IntParam devices;
     private final LongParam seed;
@@ -78,12 +86,20 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
         energyCol = EbmParams.energyCol(this);
         scoreCol = EbmParams.scoreCol(this);
         EbmParams.setColumnDefaults(this, featuresCol, energyCol, scoreCol);
+        predictionCol = EbmParams.predictionCol(this);
+        probabilityCol = EbmParams.probabilityCol(this);
+        EbmParams.setClassifierDefaults(this, predictionCol, probabilityCol);
+        labelCol = new Param<>(this, "labelCol", "jem / mjem: the integer class-label column (config key data.labelColumn)");
+        setDefault(labelCol, "label");
+        classes = typed(new IntParam(this, "classes", doc(Keys.MODEL_CLASSES), ParamValidators.gtEq(2)),
+                Keys.MODEL_CLASSES);
+        setDefault(classes, Integer.parseInt(Keys.MODEL_CLASSES.defaultValue()));
         rounds = typed(new IntParam(this, "rounds", doc(Keys.RUN_ROUNDS), ParamValidators.gtEq(1)), Keys.RUN_ROUNDS);
         devices = typed(new IntParam(this, "devices", doc(Keys.DEVICES_COUNT), ParamValidators.gtEq(1)),
                 Keys.DEVICES_COUNT);
         seed = typed(new LongParam(this, "seed", doc(Keys.RUN_SEED)), Keys.RUN_SEED);
         modelType = typed(new Param<>(this, "modelType", doc(Keys.MODEL_TYPE),
-                ParamValidators.inArray(new String[] {"mlp", "gmm"})), Keys.MODEL_TYPE);
+                ParamValidators.inArray(new String[] {"mlp", "gmm", "jem", "mjem"})), Keys.MODEL_TYPE);
         hidden = typed(new IntArrayParam(this, "hidden", doc(Keys.MODEL_HIDDEN)), Keys.MODEL_HIDDEN);
         method = typed(new Param<>(this, "method", doc(Keys.TRAIN_METHOD),
                 ParamValidators.inArray(new String[] {"pcd", "cd", "jarzynski"})), Keys.TRAIN_METHOD);
@@ -146,6 +162,10 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
     public Param<String> featuresCol() { return featuresCol; }
     public Param<String> energyCol() { return energyCol; }
     public Param<String> scoreCol() { return scoreCol; }
+    public Param<String> predictionCol() { return predictionCol; }
+    public Param<String> probabilityCol() { return probabilityCol; }
+    public Param<String> labelCol() { return labelCol; }
+    public IntParam classes() { return classes; }
     public IntParam rounds() { return rounds; }
     public IntParam devices() { return devices; }
     public LongParam seed() { return seed; }
@@ -164,6 +184,10 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
     public EbmEstimator setFeaturesCol(String v) { set(featuresCol, v); return this; }
     public EbmEstimator setEnergyCol(String v) { set(energyCol, v); return this; }
     public EbmEstimator setScoreCol(String v) { set(scoreCol, v); return this; }
+    public EbmEstimator setPredictionCol(String v) { set(predictionCol, v); return this; }
+    public EbmEstimator setProbabilityCol(String v) { set(probabilityCol, v); return this; }
+    public EbmEstimator setLabelCol(String v) { set(labelCol, v); return this; }
+    public EbmEstimator setClasses(int v) { set(classes, v); return this; }
     public EbmEstimator setRounds(int v) { set(rounds, v); return this; }
     public EbmEstimator setDevices(int v) { set(devices, v); return this; }
     public EbmEstimator setSeed(long v) { set(seed, v); return this; }
@@ -207,6 +231,10 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
                     + owned);
         }
         m.put(Keys.DATA_SOURCE.name(), "frame");
+        String type = m.get(Keys.MODEL_TYPE.name());
+        if ("jem".equals(type) || "mjem".equals(type)) {
+            m.put(Keys.DATA_LABEL_COLUMN.name(), $(labelCol));
+        }
         try {
             return RunConfig.fromMap(m, "EbmEstimator " + uid);
         } catch (ConfigException e) {
@@ -223,7 +251,7 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         Features.Spec spec = Features.vectorColumn(dataset.schema(), $(featuresCol), "fit");
-        Tabular.Loaded data = Tabular.load(dataset.toDF(), spec, cfg, "column '" + $(featuresCol) + "'");
+        Tabular.Loaded data = Tabular.load(dataset.toDF(), spec, cfg, "fit data");
         int[] shape = {data.dim()};
         SparkTrainer trainer = new SparkTrainer(sc, cfg, shape, checkpointDir(sc), data.shards());
         try {
@@ -275,7 +303,13 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
     @Override
     public StructType transformSchema(StructType schema) {
         Features.vectorColumn(schema, $(featuresCol), "fit");
-        return EnergyScorer.outputSchema(schema, $(energyCol), $(scoreCol));
+        boolean hybrid = java.util.List.of("jem", "mjem").contains($(modelType));
+        if (hybrid && !java.util.Arrays.asList(schema.fieldNames()).contains($(labelCol))) {
+            throw new IllegalArgumentException("fit: modelType " + $(modelType) + " needs the label column '"
+                    + $(labelCol) + "' (labelCol); the columns are " + java.util.Arrays.toString(schema.fieldNames()));
+        }
+        return EnergyScorer.outputSchema(schema, $(energyCol), $(scoreCol), hybrid ? $(predictionCol) : "",
+                hybrid ? $(probabilityCol) : "");
     }
 
     @Override

@@ -27,6 +27,9 @@ import org.sparkebm.spark.HadoopFiles;
  * the model file under {@code data/model.bin}), so it goes into a {@code Pipeline} and {@code PipelineModel.load}
  * restores it.
  *
+ * <p>A JEM / M-JEM model also adds {@code predictionCol} (the class with the highest p(y|x)) and
+ * {@code probabilityCol} (p(y|x) as a vector), like Spark ML's classifiers.
+ *
  * <p>Features: the {@code featuresCol} column (a vector or a numeric array) when the input has it, otherwise the
  * named columns the model was trained on (tabular data from a job config).
  */
@@ -37,6 +40,8 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
     private final Param<String> featuresCol;
     private final Param<String> energyCol;
     private final Param<String> scoreCol;
+    private final Param<String> predictionCol;
+    private final Param<String> probabilityCol;
 
     public EbmModel(String uid, ModelFile.Loaded model) {
         this.uid = uid;
@@ -45,6 +50,14 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
         this.energyCol = EbmParams.energyCol(this);
         this.scoreCol = EbmParams.scoreCol(this);
         EbmParams.setColumnDefaults(this, featuresCol, energyCol, scoreCol);
+        this.predictionCol = EbmParams.predictionCol(this);
+        this.probabilityCol = EbmParams.probabilityCol(this);
+        EbmParams.setClassifierDefaults(this, predictionCol, probabilityCol);
+    }
+
+    /** Whether the model is a JEM / M-JEM classifier (then transform adds prediction and probability). */
+    public boolean isClassifier() {
+        return model.config().model().hybrid();
     }
 
     /** The model of a job's run ({@code <run>/model.bin}, any Hadoop path). */
@@ -102,6 +115,24 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
         return scoreCol;
     }
 
+    public Param<String> predictionCol() {
+        return predictionCol;
+    }
+
+    public Param<String> probabilityCol() {
+        return probabilityCol;
+    }
+
+    public EbmModel setPredictionCol(String v) {
+        set(predictionCol, v);
+        return this;
+    }
+
+    public EbmModel setProbabilityCol(String v) {
+        set(probabilityCol, v);
+        return this;
+    }
+
     public EbmModel setFeaturesCol(String v) {
         set(featuresCol, v);
         return this;
@@ -129,13 +160,15 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        return EnergyScorer.score(dataset, model, featureSpec(dataset.schema()), $(energyCol), $(scoreCol));
+        return EnergyScorer.score(dataset, model, featureSpec(dataset.schema()), $(energyCol), $(scoreCol),
+                isClassifier() ? $(predictionCol) : "", isClassifier() ? $(probabilityCol) : "");
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
         featureSpec(schema);
-        return EnergyScorer.outputSchema(schema, $(energyCol), $(scoreCol));
+        return EnergyScorer.outputSchema(schema, $(energyCol), $(scoreCol), isClassifier() ? $(predictionCol) : "",
+                isClassifier() ? $(probabilityCol) : "");
     }
 
     @Override

@@ -20,9 +20,22 @@ final class EbmParams {
                 + " rows' energies below E(x) in [0, 1] (empty: none)");
     }
 
+    static Param<String> predictionCol(Params owner) {
+        return new Param<>(owner, "predictionCol", "jem / mjem models: output column of the predicted class (empty: none)");
+    }
+
+    static Param<String> probabilityCol(Params owner) {
+        return new Param<>(owner, "probabilityCol", "jem / mjem models: output column of p(y|x) as a vector (empty: none)");
+    }
+
     static void setColumnDefaults(Params owner, Param<String> features, Param<String> energy, Param<String> score) {
         owner.setDefault(features, "features");
         owner.setDefault(energy, "energy");
         owner.setDefault(score, "");
+    }
+
+    static void setClassifierDefaults(Params owner, Param<String> prediction, Param<String> probability) {
+        owner.setDefault(prediction, "prediction");
+        owner.setDefault(probability, "probability");
     }
 }

@@ -30,8 +30,18 @@ public final class EnergyScorer {
      */
     public static org.apache.spark.sql.Dataset<Row> score(org.apache.spark.sql.Dataset<?> input, ModelFile.Loaded model,
                                                           Features.Spec spec, String energyCol, String scoreCol) {
+        return score(input, model, spec, energyCol, scoreCol, "", "");
+    }
+
+    /**
+     * The same, and for a JEM / M-JEM model the predicted class ({@code predictionCol}, double) and p(y|x)
+     * ({@code probabilityCol}, an ml vector); empty names leave a column out.
+     */
+    public static org.apache.spark.sql.Dataset<Row> score(org.apache.spark.sql.Dataset<?> input, ModelFile.Loaded model,
+                                                          Features.Spec spec, String energyCol, String scoreCol,
+                                                          String predictionCol, String probabilityCol) {
         org.apache.spark.sql.Dataset<Row> df = input.toDF();
-        StructType out = outputSchema(df.schema(), energyCol, scoreCol);
+        StructType out = outputSchema(df.schema(), energyCol, scoreCol, predictionCol, probabilityCol);
         int[] fields = new int[spec.columns() != null ? spec.columns().size() : 1];
         List<String> names = spec.columns() != null ? spec.columns() : List.of(spec.vectorColumn());
         for (int j = 0; j < fields.length; j++) {
@@ -40,21 +50,33 @@ public final class EnergyScorer {
         Broadcast<ModelFile.Loaded> b = new org.apache.spark.api.java.JavaSparkContext(df.sparkSession().sparkContext())
                 .broadcast(model);
         JavaRDD<Row> rows = df.javaRDD().mapPartitions(new Apply(b, fields, spec.vectorColumn() != null,
-                scoreCol != null && !scoreCol.isEmpty()));
+                set(scoreCol), set(predictionCol), set(probabilityCol)));
         return df.sparkSession().createDataFrame(rows, out);
+    }
+
+    private static boolean set(String col) {
+        return col != null && !col.isEmpty();
     }
 
     /** {@code schema} plus the energy column (and the score column). */
     public static StructType outputSchema(StructType schema, String energyCol, String scoreCol) {
-        StructType out = withColumn(schema, energyCol);
-        return scoreCol == null || scoreCol.isEmpty() ? out : withColumn(out, scoreCol);
+        return outputSchema(schema, energyCol, scoreCol, "", "");
     }
 
-    private static StructType withColumn(StructType s, String name) {
+    /** {@code schema} plus the energy, score, prediction and probability columns that are named. */
+    public static StructType outputSchema(StructType schema, String energyCol, String scoreCol, String predictionCol,
+                                          String probabilityCol) {
+        StructType out = withColumn(schema, energyCol, DataTypes.DoubleType);
+        out = set(scoreCol) ? withColumn(out, scoreCol, DataTypes.DoubleType) : out;
+        out = set(predictionCol) ? withColumn(out, predictionCol, DataTypes.DoubleType) : out;
+        return set(probabilityCol) ? withColumn(out, probabilityCol, new org.apache.spark.ml.linalg.VectorUDT()) : out;
+    }
+
+    private static StructType withColumn(StructType s, String name, org.apache.spark.sql.types.DataType type) {
         if (java.util.Arrays.asList(s.fieldNames()).contains(name)) {
             throw new IllegalArgumentException("output column '" + name + "' already exists");
         }
-        return s.add(name, DataTypes.DoubleType, false);
+        return s.add(name, type, false);
     }
 
     private static final class Apply implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Row>, Row> {
@@ -63,12 +85,17 @@ public final class EnergyScorer {
         private final int[] fields;
         private final boolean vector;
         private final boolean withScore;
+        private final boolean withPrediction;
+        private final boolean withProbability;
 
-        Apply(Broadcast<ModelFile.Loaded> model, int[] fields, boolean vector, boolean withScore) {
+        Apply(Broadcast<ModelFile.Loaded> model, int[] fields, boolean vector, boolean withScore,
+              boolean withPrediction, boolean withProbability) {
             this.model = model;
             this.fields = fields;
             this.vector = vector;
             this.withScore = withScore;
+            this.withPrediction = withPrediction;
+            this.withProbability = withProbability;
         }
 
         /** Streams the partition: one batch of rows in memory at a time. */
@@ -120,17 +147,36 @@ public final class EnergyScorer {
             }
             m.scaling().applyInPlace(x, batch.size());
             double[] e = Energies.of(energy, x, batch.size(), BATCH);
+            double[][] probs = null;
+            if (withPrediction || withProbability) {
+                org.nd4j.linalg.api.ndarray.INDArray p = ((org.sparkebm.core.model.HybridEnergy) energy)
+                        .classProbabilities(org.nd4j.linalg.factory.Nd4j.createFromArray(x).reshape(batch.size(), d)
+                                .castTo(energy.dataType()));
+                probs = p.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+            }
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Row r = batch.get(i);
                 double ei = ok[i] ? e[i] : Double.NaN;
-                Object[] v = new Object[r.length() + (withScore ? 2 : 1)];
+                int extra = 1 + (withScore ? 1 : 0) + (withPrediction ? 1 : 0) + (withProbability ? 1 : 0);
+                Object[] v = new Object[r.length() + extra];
                 for (int k = 0; k < r.length(); k++) {
                     v[k] = r.get(k);
                 }
-                v[r.length()] = ei;
+                int c = r.length();
+                v[c++] = ei;
                 if (withScore) {
-                    v[r.length() + 1] = Energies.percentile(m.energyQuantiles(), ei);
+                    v[c++] = Energies.percentile(m.energyQuantiles(), ei);
+                }
+                if (withPrediction) {
+                    int arg = 0;
+                    for (int y = 1; y < probs[i].length; y++) {
+                        arg = probs[i][y] > probs[i][arg] ? y : arg;
+                    }
+                    v[c++] = ok[i] ? (double) arg : Double.NaN;
+                }
+                if (withProbability) {
+                    v[c] = org.apache.spark.ml.linalg.Vectors.dense(probs[i]);
                 }
                 out.add(RowFactory.create(v));
             }

@@ -132,4 +132,55 @@ class EbmEstimatorTest {
         assertEquals(e.uid(), back.uid());
         assertEquals(e.runConfig().resolved(), back.runConfig().resolved());
     }
+
+    /** Three labelled Gaussian blobs in 4-D (centres 2·e_0, 2·e_1, 2·e_2, noise 0.5) as columns f0..f3 and label. */
+    static Dataset<Row> blobs(int n, long seed) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        float[] v = new float[n * 4];
+        int[] label = new int[n];
+        for (int i = 0; i < n; i++) {
+            label[i] = i % 3;
+            for (int j = 0; j < 4; j++) {
+                v[i * 4 + j] = (float) ((j == label[i] ? 2 : 0) + 0.5 * rng.nextGaussian());
+            }
+        }
+        return org.sparkebm.spark.MakeTabularAccess.frame(spark,
+                new org.sparkebm.core.data.Dataset(v, n, new int[] {4}, label));
+    }
+
+    @Test
+    void anMjemEstimatorIsAClassifierWithPredictionAndProbabilityColumns() throws Exception {
+        VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"f0", "f1", "f2", "f3"})
+                .setOutputCol("features");
+        EbmEstimator mjem = new EbmEstimator().setModelType("mjem").setClasses(3).setRounds(120).setDevices(2)
+                .setSeed(3).setHidden(new int[] {16, 16}).setSteps(10).setStepSize(0.02).setLearningRate(3e-3)
+                .setBatchSize(32).setConf("train.clfBatch=32", "train.chains=32", "chains.buffer=200",
+                        "chains.init=gaussian", "train.l2=0.1", "train.augment=none", "run.logEvery=60");
+        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {assembler, mjem}).fit(blobs(900, 1));
+        Dataset<Row> out = fitted.transform(blobs(300, 2));
+        assertTrue(List.of(out.columns()).containsAll(List.of("energy", "prediction", "probability")));
+        List<Row> rows = out.select("label", "prediction", "probability").collectAsList();
+        int correct = 0;
+        for (Row r : rows) {
+            correct += r.getInt(0) == (int) r.getDouble(1) ? 1 : 0;
+            double[] p = ((Vector) r.get(2)).toArray();
+            assertEquals(3, p.length);
+            assertEquals(1.0, java.util.Arrays.stream(p).sum(), 1e-5);
+        }
+        assertTrue(correct > 0.9 * rows.size(), "accuracy " + correct + "/" + rows.size());
+        String path = tmp.resolve("mjem-pipeline").toString();
+        fitted.write().save(path);
+        assertEquals(out.select("prediction").collectAsList(),
+                PipelineModel.load(path).transform(blobs(300, 2)).select("prediction").collectAsList());
+
+        // a label outside 0..classes-1 is refused naming the row and the column
+        IllegalArgumentException noLabel = assertThrows(IllegalArgumentException.class,
+                () -> mjem.copy(new org.apache.spark.ml.param.ParamMap()).setLabelCol("nope")
+                        .fit(assembler.transform(blobs(30, 3))));
+        assertTrue(noLabel.getMessage().contains("nope"), noLabel.getMessage());
+        org.sparkebm.core.data.DataException big = assertThrows(org.sparkebm.core.data.DataException.class,
+                () -> mjem.copy(new org.apache.spark.ml.param.ParamMap()).setClasses(2)
+                        .fit(assembler.transform(blobs(30, 3))));
+        assertTrue(big.getMessage().contains("row 2, label column 'label'"), big.getMessage());
+    }
 }
