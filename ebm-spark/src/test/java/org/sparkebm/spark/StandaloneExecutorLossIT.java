@@ -89,7 +89,9 @@ class StandaloneExecutorLossIT {
             Process driver = pb.start();
             started.add(driver);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (!Files.readString(driverLog).contains("[round 10/40]") && driver.isAlive() && System.nanoTime() < deadline) {
+            // wait for round 10 or later; match "N/40]" only, since Spark's log lines (same stream) can split the
+            // progress line between "[round " and "N/40]"
+            while (roundsDone(Files.readString(driverLog)) < 10 && driver.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             assertTrue(driver.isAlive(), "driver ended early:\n" + Files.readString(driverLog));
@@ -120,5 +122,15 @@ class StandaloneExecutorLossIT {
                             && ph.info().commandLine().orElse("").contains(tmp.toString()))
                     .forEach(ProcessHandle::destroyForcibly);
         }
+    }
+
+    /** The highest round N of a progress fragment "N/40]" in the log (0 if none yet). */
+    static int roundsDone(String log) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)/40\\]").matcher(log);
+        int max = 0;
+        while (m.find()) {
+            max = Math.max(max, Integer.parseInt(m.group(1)));
+        }
+        return max;
     }
 }
