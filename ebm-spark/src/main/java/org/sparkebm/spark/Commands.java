@@ -9,7 +9,7 @@ final class Commands {
 
     /**
      * A Spark session: spark-submit's master if set, else {@code master}, else {@code local[*]}; one ND4J
-     * thread per executor task (stack.md).
+     * thread per executor task (stack.md); with Kryo as {@code spark.serializer}, {@link KryoRegistration}.
      */
     static SparkSession session(String app, String master) {
         SparkConf conf = new SparkConf().setAppName(app)
@@ -18,7 +18,7 @@ final class Commands {
         if (!conf.contains("spark.master")) {
             conf.setMaster(master == null ? "local[*]" : master);
         }
-        return SparkSession.builder().config(conf).getOrCreate();
+        return SparkSession.builder().config(KryoRegistration.register(conf)).getOrCreate();
     }
 
     /** Checks of a command's arguments before Spark starts (throw ConfigException for a bad one). */
