@@ -231,9 +231,27 @@ public final class ConvEnergy extends FlatParamEnergy {
      * dL/dz from dL/da for SiLU, in place: dA ∘ (s + a(1 − s)) with a = z·s (= s(1 + z(1 − s))). {@code dA} is
      * overwritten and returned; {@code t} is scratch.
      */
-    private static INDArray siluBackward(INDArray dA, INDArray s, INDArray a, INDArray t) {
+    static INDArray siluBackward(INDArray dA, INDArray s, INDArray a, INDArray t) {
+        if (dA.dataType() == DataType.FLOAT && plain(dA) && plain(s) && plain(a)) {
+            // one Java pass over the off-heap buffers instead of five ND4J passes: 1.8 vs 6.9 ms per W2 step
+            // (ElementwiseBench); ND4J has no fused op for this expression
+            java.nio.FloatBuffer d = dA.data().asNioFloat();
+            java.nio.FloatBuffer sv = s.data().asNioFloat();
+            java.nio.FloatBuffer av = a.data().asNioFloat();
+            int n = (int) dA.length();
+            for (int k = 0; k < n; k++) {
+                float si = sv.get(k);
+                d.put(k, d.get(k) * (si + av.get(k) * (1 - si)));
+            }
+            return dA;
+        }
         t.assign(s).rsubi(1.0).muli(a).addi(s);
         return dA.muli(t);
+    }
+
+    /** Whether {@code x} is its whole buffer in 'c' order (so element k of the array is element k of the buffer). */
+    private static boolean plain(INDArray x) {
+        return x.ordering() == 'c' && x.offset() == 0 && x.elementWiseStride() == 1 && x.data().length() == x.length();
     }
 
     @Override
