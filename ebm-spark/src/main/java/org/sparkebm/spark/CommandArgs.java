@@ -12,7 +12,6 @@ import org.sparkebm.core.config.ConfigException;
  * Unknown options, missing positionals and malformed numbers are refused naming the option.
  */
 final class CommandArgs {
-    private final String usage;
     private final List<String> positional = new ArrayList<>();
     private final Map<String, String> options = new LinkedHashMap<>();
 
@@ -20,7 +19,6 @@ final class CommandArgs {
      * @param defaults every allowed option with its default (null: no default, optional)
      */
     CommandArgs(String usage, String[] args, int positionals, Map<String, String> defaults) {
-        this.usage = usage;
         options.putAll(defaults);
         Set<String> allowed = defaults.keySet();
         for (String a : args) {
@@ -75,9 +73,5 @@ final class CommandArgs {
             throw new ConfigException(key + " = " + v + ": one of " + List.of(allowed));
         }
         return v;
-    }
-
-    String usage() {
-        return usage;
     }
 }

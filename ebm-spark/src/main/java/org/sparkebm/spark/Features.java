@@ -12,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkebm.core.data.DataException;
 import org.sparkebm.core.data.Dataset;
@@ -121,7 +120,7 @@ public final class Features {
     }
 
     /** Positions of the spec's columns in {@code schema}. */
-    static int[] fieldIndices(StructType schema, Spec spec) {
+    public static int[] fieldIndices(StructType schema, Spec spec) {
         List<String> cols = spec.columns() != null ? spec.columns() : List.of(spec.vectorColumn());
         int[] idx = new int[cols.size()];
         for (int j = 0; j < idx.length; j++) {
@@ -172,9 +171,20 @@ public final class Features {
      * naming {@code source}, the row (0-based, in the source's order) and the column.
      */
     public static Stats scan(JavaRDD<float[]> rows, Spec spec, String source) {
-        MultivariateOnlineSummarizer s = rows
-                .map(Features::toMllib)
-                .treeAggregate(new MultivariateOnlineSummarizer(), (acc, v) -> acc.add(v), (a, b) -> a.merge(b), 2);
+        MultivariateOnlineSummarizer s;
+        try {
+            s = rows.map(Features::toMllib)
+                    .treeAggregate(new MultivariateOnlineSummarizer(), (acc, v) -> acc.add(v), (a, b) -> a.merge(b), 2);
+        } catch (Exception e) {
+            // the summarizer refuses rows of another length ("Dimensions mismatch"), inside a SparkException (which
+            // Scala throws undeclared, so javac sees only Exception here): name the first such row
+            if (rows.isEmpty()) {
+                throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+            }
+            DataException bad = firstBadRow(rows, rows.first().length, spec, source);
+            bad.addSuppressed(e);
+            throw bad;
+        }
         long n = s.count();
         if (n == 0) {
             throw new DataException(source + ": no rows");
@@ -184,7 +194,7 @@ public final class Features {
         for (int j = 0; j < d; j++) {
             finite &= Double.isFinite(s.mean().apply(j)) && Double.isFinite(s.variance().apply(j));
         }
-        if (!finite || hasRaggedRows(rows, d)) {
+        if (!finite) {
             throw firstBadRow(rows, d, spec, source);
         }
         double[] mean = s.mean().toArray();
@@ -202,10 +212,6 @@ public final class Features {
             a[j] = f[j];
         }
         return org.apache.spark.mllib.linalg.Vectors.dense(a);
-    }
-
-    private static boolean hasRaggedRows(JavaRDD<float[]> rows, int d) {
-        return !rows.filter(r -> r.length != d).isEmpty();
     }
 
     /** Only on the error path: finds the first offending row for the message. */
@@ -287,15 +293,5 @@ public final class Features {
             Iterator<Dataset> one = List.of(new Dataset(v, list.size(), new int[] {d}, l)).iterator();
             return one;
         }, true);
-    }
-
-    /** Field names of {@code schema} plus one more, for transforms that append a column. */
-    static StructType withColumn(StructType schema, String name, DataType type) {
-        for (StructField f : schema.fields()) {
-            if (f.name().equals(name)) {
-                throw new IllegalArgumentException("output column '" + name + "' already exists");
-            }
-        }
-        return schema.add(name, type, false);
     }
 }

@@ -67,7 +67,7 @@ public final class MakeTabular {
     }
 
     /** Columns f0 … f(d−1) (double) and label (int). */
-    static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset ds) {
+    public static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset ds) {
         int d = ds.dim();
         StructType schema = new StructType();
         for (int j = 0; j < d; j++) {

@@ -88,13 +88,12 @@ public final class OodEval {
     private record Scores(double[] energy, double[] negMaxSoftmax, double[] gradNorm, double[] predicted) {}
 
     private static Scores scores(EnergyModel m, Dataset set) {
-        double[] e = Energies.of(m, set.values(), set.rows(), 256);
         if (!(m instanceof HybridEnergy h)) {
-            return new Scores(e, null, null, null);
+            return new Scores(Energies.of(m, set.values(), set.rows(), 256), null, null, null);
         }
-        double[][] p = Energies.predictions(h, set.values(), set.rows(), 256);
-        double[] neg = java.util.Arrays.stream(p[1]).map(v -> -v).toArray();
-        return new Scores(e, neg, Energies.inputGradientNorms(m, set.values(), set.rows(), 256), p[0]);
+        double[][] p = Energies.hybridScores(h, set.values(), set.rows(), 256);
+        double[] neg = java.util.Arrays.stream(p[2]).map(v -> -v).toArray();
+        return new Scores(p[0], neg, Energies.inputGradientNorms(m, set.values(), set.rows(), 256), p[1]);
     }
 
     /** AUROC of a score for "out" against "in" with Spark's BinaryClassificationMetrics. */

@@ -126,11 +126,11 @@ public final class SampleJob {
         int target = -1;
         int classes = 0;
         if (a.get("class") != null) {
-            if (!(m.model() instanceof org.sparkebm.core.model.HybridEnergy h)) {
+            if (!m.config().model().hybrid()) {
                 throw new ConfigException("class=" + a.get("class") + ": class-conditional sampling needs a jem or mjem"
                         + " model, " + a.arg(0) + " is " + m.config().model().type());
             }
-            classes = h.classes();
+            classes = m.config().model().classes();
             target = a.get("class").equals("all") ? -2 : a.integer("class", 0);
             if (target >= classes) {
                 throw new ConfigException("class=" + target + ": the model has classes 0.." + (classes - 1));

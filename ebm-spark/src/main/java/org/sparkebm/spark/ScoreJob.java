@@ -106,7 +106,7 @@ public final class ScoreJob {
             metrics.put("label", label);
             metrics.put("auroc_energy", auroc);
             HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(HadoopFiles.path(output), "_energy.png"),
-                    histograms(written, energyCol, label, a.number("positive")));
+                    histograms(written, agg.getLong(0), energyCol, label, a.number("positive")));
         }
         HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(HadoopFiles.path(output), "_metrics.json"),
                 new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
@@ -133,10 +133,10 @@ public final class ScoreJob {
         return auc;
     }
 
-    /** Energy histograms of the positive and the other rows (from a sample of at most 200,000 rows). */
-    static byte[] histograms(org.apache.spark.sql.Dataset<Row> df, String energyCol, String labelCol, double positive)
+    /** Energy histograms of the positive and the other rows of {@code df} ({@code n} rows; sampled down to about 200,000). */
+    static byte[] histograms(org.apache.spark.sql.Dataset<Row> df, long n, String energyCol, String labelCol,
+                             double positive)
             throws java.io.IOException {
-        long n = df.count();
         org.apache.spark.sql.Dataset<Row> s = n > 200_000 ? df.sample(200_000.0 / n, 0) : df;
         List<Row> rows = s.select(energyCol, labelCol).collectAsList();
         double[] pos = rows.stream().filter(r -> !r.isNullAt(1) && ((Number) r.get(1)).doubleValue() == positive)

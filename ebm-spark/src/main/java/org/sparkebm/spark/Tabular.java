@@ -27,7 +27,7 @@ public final class Tabular {
      * @param scaling raw columns → model inputs
      * @param rows    rows used for training (after data.limit)
      */
-    public record Loaded(JavaRDD<Dataset> shards, FeatureScaling scaling, Features.Spec spec, long rows) {
+    public record Loaded(JavaRDD<Dataset> shards, FeatureScaling scaling, long rows) {
         public int dim() {
             return scaling.dim();
         }
@@ -152,6 +152,6 @@ public final class Tabular {
                 : Features.labels(df, d.labelColumn(), cfg.model().classes(), source);
         JavaRDD<Dataset> shards = Features.shards(rows, labels, cfg.devices(), scaling, d.limit())
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        return new Loaded(shards, scaling, spec, st.count());
+        return new Loaded(shards, scaling, st.count());
     }
 }

@@ -149,6 +149,17 @@ class TabularTest {
         DataException n = assertThrows(DataException.class,
                 () -> Tabular.load(spark(), cfg("csv", nan, "data.columns=a,b")));
         assertTrue(n.getMessage().contains("row 1, column 'b'"), n.getMessage());
+        // rows of different lengths in an array column: the summarizer refuses them, the message names the row
+        org.apache.spark.sql.types.StructType arr = new org.apache.spark.sql.types.StructType().add("features",
+                org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.DoubleType));
+        org.apache.spark.sql.Dataset<Row> ragged = spark().createDataFrame(List.of(
+                org.apache.spark.sql.RowFactory.create((Object) new Double[] {1.0, 2.0}),
+                org.apache.spark.sql.RowFactory.create((Object) new Double[] {3.0, 4.0}),
+                org.apache.spark.sql.RowFactory.create((Object) new Double[] {5.0})), arr);
+        DataException short1 = assertThrows(DataException.class, () -> Tabular.load(ragged,
+                Features.vectorColumn(ragged.schema(), "features", "ragged"), cfg("frame", parquet, "data.columns=",
+                        "devices.count=1"), "ragged"));
+        assertTrue(short1.getMessage().contains("row 2 of vector column 'features' has 1 features"), short1.getMessage());
         DataException few = assertThrows(DataException.class,
                 () -> Tabular.load(spark(), cfg("csv", nan, "data.columns=a", "devices.count=4")));
         assertTrue(few.getMessage().contains("3 rows cannot feed 4 devices"), few.getMessage());

@@ -48,21 +48,24 @@ public final class Energies {
     }
 
     /**
-     * Classifier outputs of a hybrid model per row: the predicted class and max_y p(y|x), in batches.
+     * A hybrid model's energies, predicted classes and max_y p(y|x) per row, one forward pass per batch.
      *
-     * @return {argmax, max probability} arrays of length {@code rows}
+     * @return {energy, argmax, max probability} arrays of length {@code rows}
      */
-    public static double[][] predictions(org.sparkebm.core.model.HybridEnergy model, float[] values, int rows,
-                                         int batch) {
+    public static double[][] hybridScores(org.sparkebm.core.model.HybridEnergy model, float[] values, int rows,
+                                          int batch) {
         int d = model.inputDim();
-        double[][] out = new double[2][rows];
+        double[][] out = new double[3][rows];
         for (int start = 0; start < rows; start += batch) {
             int n = Math.min(batch, rows - start);
-            INDArray x = rows(values, start, n, d, model.dataType());
-            INDArray p = model.classProbabilities(x);
+            INDArray[] ep = model.energyAndProbabilities(rows(values, start, n, d, model.dataType()));
+            double[] e = ep[0].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+            double[][] p = ep[1].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
             for (int i = 0; i < n; i++) {
-                out[0][start + i] = Nd4j.argMax(p.getRow(i)).getInt(0);
-                out[1][start + i] = p.getRow(i).maxNumber().doubleValue();
+                int arg = org.sparkebm.core.model.HybridEnergy.argMax(p[i]);
+                out[0][start + i] = e[i];
+                out[1][start + i] = arg;
+                out[2][start + i] = p[i][arg];
             }
         }
         return out;

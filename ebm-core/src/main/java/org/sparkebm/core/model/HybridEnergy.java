@@ -123,9 +123,15 @@ public final class HybridEnergy implements EnergyModel {
         return logitsOf(net.outputs(x)).dup();
     }
 
-    /** p(y|x) = softmax f(x), new {@code [n, K]}; x read. */
-    public INDArray classProbabilities(INDArray x) {
-        return softmax(logitsOf(net.outputs(x)));
+    /**
+     * Energies and p(y|x) from one forward pass (scoring needs both).
+     *
+     * @param x read, {@code [n, d]}
+     * @return {energies [n], probabilities [n, K]}, new arrays
+     */
+    public INDArray[] energyAndProbabilities(INDArray x) {
+        INDArray out = net.outputs(x);
+        return new INDArray[] {energyOf(out), softmax(logitsOf(out))};
     }
 
     @Override
@@ -164,7 +170,8 @@ public final class HybridEnergy implements EnergyModel {
         INDArray out = net.outputs(x);
         INDArray eps = Nd4j.zeros(out.dataType(), out.size(0), classes + 1);
         INDArray clfOut = out.get(NDArrayIndex.interval(0, m), NDArrayIndex.interval(0, classes));
-        INDArray p = softmax(clfOut);
+        // the cross-entropy bookkeeping on a Java copy of the m×K probabilities (no ND4J call per row)
+        double[][] p = softmax(clfOut).castTo(DataType.DOUBLE).toDoubleMatrix();
         double ce = 0;
         int correct = 0;
         for (int i = 0; i < m; i++) {
@@ -172,12 +179,15 @@ public final class HybridEnergy implements EnergyModel {
             if (y < 0 || y >= classes) {
                 throw new IllegalArgumentException("label " + y + " outside [0, " + classes + ")");
             }
-            ce -= Math.log(Math.max(p.getDouble(i, y), Double.MIN_NORMAL));
-            int arg = Nd4j.argMax(p.getRow(i)).getInt(0);
-            correct += arg == y ? 1 : 0;
-            p.putScalar(i, y, p.getDouble(i, y) - 1);
+            ce -= Math.log(Math.max(p[i][y], Double.MIN_NORMAL));
+            correct += argMax(p[i]) == y ? 1 : 0;
+            p[i][y] -= 1; // ∂CE_i/∂logits = softmax − onehot(y)
+            for (int k = 0; k < classes; k++) {
+                p[i][k] *= clfWeight / m;
+            }
         }
-        eps.get(NDArrayIndex.interval(0, m), NDArrayIndex.interval(0, classes)).assign(p.muli(clfWeight / m));
+        eps.get(NDArrayIndex.interval(0, m), NDArrayIndex.interval(0, classes))
+                .assign(Nd4j.create(p).castTo(out.dataType()));
         INDArray energies = null;
         if (xGen != null) {
             INDArray genOut = out.get(NDArrayIndex.interval(m, out.size(0)), NDArrayIndex.all());
@@ -188,6 +198,15 @@ public final class HybridEnergy implements EnergyModel {
         }
         INDArray grad = net.backprop(eps)[1];
         return new HybridGradient(energies, grad, ce / m, (double) correct / m);
+    }
+
+    /** Index of the largest entry (the first on ties). */
+    public static int argMax(double[] v) {
+        int arg = 0;
+        for (int k = 1; k < v.length; k++) {
+            arg = v[k] > v[arg] ? k : arg;
+        }
+        return arg;
     }
 
     /**

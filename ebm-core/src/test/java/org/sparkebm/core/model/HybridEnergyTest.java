@@ -30,8 +30,10 @@ class HybridEnergyTest {
             // E(x) − log p(y|x) = −f(x)[y]
             assertEquals(-f.getDouble(i, 2), m.conditional(2).energy(x).getDouble(i), 1e-12);
         }
-        INDArray p = m.classProbabilities(x);
+        INDArray[] ep = m.energyAndProbabilities(x);
+        INDArray p = ep[1];
         assertEquals(6.0, p.sumNumber().doubleValue(), 1e-12);
+        assertEquals(0, ep[0].sub(e).amaxNumber().doubleValue(), 0.0, "one forward gives the same energies");
     }
 
     @Test
@@ -47,7 +49,7 @@ class HybridEnergyTest {
 
     /** Mean cross-entropy of the labelled rows + Σ c_j E(x_j): the objective whose θ-gradient hybridGradient gives. */
     private static double objective(HybridEnergy m, INDArray xc, int[] labels, double w, INDArray xg, INDArray c) {
-        INDArray p = m.classProbabilities(xc);
+        INDArray p = m.energyAndProbabilities(xc)[1];
         double ce = 0;
         for (int i = 0; i < labels.length; i++) {
             ce -= Math.log(p.getDouble(i, labels[i]));

@@ -324,9 +324,4 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
     public static EbmEstimator load(String path) {
         return read().load(path);
     }
-
-    /** For {@code explainParams}-style listings: the typed params and their config keys. */
-    public List<String> typedKeys() {
-        return keyOf.entrySet().stream().map(e -> e.getKey().name() + " → " + e.getValue().name()).toList();
-    }
 }

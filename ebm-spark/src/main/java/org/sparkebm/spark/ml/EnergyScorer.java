@@ -26,27 +26,16 @@ public final class EnergyScorer {
     private EnergyScorer() {}
 
     /**
-     * @param scoreCol the score column, or null/empty for none
-     */
-    public static org.apache.spark.sql.Dataset<Row> score(org.apache.spark.sql.Dataset<?> input, ModelFile.Loaded model,
-                                                          Features.Spec spec, String energyCol, String scoreCol) {
-        return score(input, model, spec, energyCol, scoreCol, "", "");
-    }
-
-    /**
-     * The same, and for a JEM / M-JEM model the predicted class ({@code predictionCol}, double) and p(y|x)
-     * ({@code probabilityCol}, an ml vector); empty names leave a column out.
+     * {@code input} with the energy ({@code energyCol}), the normalised score ({@code scoreCol}) and, for a JEM /
+     * M-JEM model, the predicted class ({@code predictionCol}, double) and p(y|x) ({@code probabilityCol}, an ml
+     * vector); an empty or null name leaves that column out (the energy is always added).
      */
     public static org.apache.spark.sql.Dataset<Row> score(org.apache.spark.sql.Dataset<?> input, ModelFile.Loaded model,
                                                           Features.Spec spec, String energyCol, String scoreCol,
                                                           String predictionCol, String probabilityCol) {
         org.apache.spark.sql.Dataset<Row> df = input.toDF();
         StructType out = outputSchema(df.schema(), energyCol, scoreCol, predictionCol, probabilityCol);
-        int[] fields = new int[spec.columns() != null ? spec.columns().size() : 1];
-        List<String> names = spec.columns() != null ? spec.columns() : List.of(spec.vectorColumn());
-        for (int j = 0; j < fields.length; j++) {
-            fields[j] = df.schema().fieldIndex(names.get(j));
-        }
+        int[] fields = Features.fieldIndices(df.schema(), spec);
         Broadcast<ModelFile.Loaded> b = new org.apache.spark.api.java.JavaSparkContext(df.sparkSession().sparkContext())
                 .broadcast(model);
         JavaRDD<Row> rows = df.javaRDD().mapPartitions(new Apply(b, fields, spec.vectorColumn() != null,
@@ -56,11 +45,6 @@ public final class EnergyScorer {
 
     private static boolean set(String col) {
         return col != null && !col.isEmpty();
-    }
-
-    /** {@code schema} plus the energy column (and the score column). */
-    public static StructType outputSchema(StructType schema, String energyCol, String scoreCol) {
-        return outputSchema(schema, energyCol, scoreCol, "", "");
     }
 
     /** {@code schema} plus the energy, score, prediction and probability columns that are named. */
@@ -146,13 +130,17 @@ public final class EnergyScorer {
                 }
             }
             m.scaling().applyInPlace(x, batch.size());
-            double[] e = Energies.of(energy, x, batch.size(), BATCH);
+            double[] e;
             double[][] probs = null;
             if (withPrediction || withProbability) {
-                org.nd4j.linalg.api.ndarray.INDArray p = ((org.sparkebm.core.model.HybridEnergy) energy)
-                        .classProbabilities(org.nd4j.linalg.factory.Nd4j.createFromArray(x).reshape(batch.size(), d)
-                                .castTo(energy.dataType()));
-                probs = p.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+                // energies and class probabilities from one forward pass
+                org.nd4j.linalg.api.ndarray.INDArray[] ep = ((org.sparkebm.core.model.HybridEnergy) energy)
+                        .energyAndProbabilities(org.nd4j.linalg.factory.Nd4j.createFromArray(x)
+                                .reshape(batch.size(), d).castTo(energy.dataType()));
+                e = ep[0].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+                probs = ep[1].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+            } else {
+                e = Energies.of(energy, x, batch.size(), BATCH);
             }
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
@@ -169,11 +157,7 @@ public final class EnergyScorer {
                     v[c++] = Energies.percentile(m.energyQuantiles(), ei);
                 }
                 if (withPrediction) {
-                    int arg = 0;
-                    for (int y = 1; y < probs[i].length; y++) {
-                        arg = probs[i][y] > probs[i][arg] ? y : arg;
-                    }
-                    v[c++] = ok[i] ? (double) arg : Double.NaN;
+                    v[c++] = ok[i] ? (double) org.sparkebm.core.model.HybridEnergy.argMax(probs[i]) : Double.NaN;
                 }
                 if (withProbability) {
                     v[c] = org.apache.spark.ml.linalg.Vectors.dense(probs[i]);
