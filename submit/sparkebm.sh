@@ -6,6 +6,7 @@
 #   submit/sparkebm.sh ood    <image model> <outDir> [limit=2000]         (out-of-distribution AUROC)
 #   submit/sparkebm.sh make-tabular <outDir> [rows=20000] [dim=8] [fraction=0.05] [seed=1]
 #   submit/sparkebm.sh fit-base <config.properties> <out> <ridge>
+#   submit/sparkebm.sh fit-projection <config.properties> <out> <components>
 # <model> is a run directory, a model.bin or a saved Spark ML EbmModel. Each command prints its usage when called
 # without arguments. On a cluster, pass the same class and arguments to spark-submit with the app jar.
 set -euo pipefail
@@ -19,7 +20,8 @@ case "$cmd" in
   ood) cls=org.sparkebm.spark.OodEval ;;
   make-tabular) cls=org.sparkebm.spark.MakeTabular ;;
   fit-base) cls=org.sparkebm.spark.FitBase ;;
-  *) echo "usage: submit/sparkebm.sh train|score|sample|ood|make-tabular|fit-base <args...>" >&2; exit 2 ;;
+  fit-projection) cls=org.sparkebm.spark.FitProjection ;;
+  *) echo "usage: submit/sparkebm.sh train|score|sample|ood|make-tabular|fit-base|fit-projection <args...>" >&2; exit 2 ;;
 esac
 sparkebm_build_if_needed
 cp="$SPARKEBM_HOME/ebm-spark/target/classes:$SPARKEBM_HOME/ebm-core/target/classes:$(cat "$SPARKEBM_HOME/ebm-spark/target/classpath.txt")"

@@ -113,42 +113,61 @@ public final class CheckpointStore {
      */
     public Found newestValid(Map<String, String> config) throws IOException {
         for (Path d : roundDirs()) {
-            try {
-                Path man = new Path(d, CheckpointCodec.MANIFEST);
-                if (!fs().exists(man)) {
-                    System.err.println("sparkebm: ignoring uncommitted checkpoint " + d);
-                    continue;
-                }
-                Map<String, long[]> manifest = CheckpointCodec.parseManifest(
-                        new String(readAll(man), StandardCharsets.UTF_8), d.toString());
-                byte[] bytes = readAll(new Path(d, DRIVER));
-                CheckpointCodec.verify(DRIVER, bytes, manifest, d.toString());
-                DriverCheckpoint c = CheckpointCodec.decode(bytes, DriverCheckpoint.class, new Path(d, DRIVER).toString());
-                for (int p = 0; p < c.devices(); p++) {
-                    String name = CheckpointCodec.deviceFile(p);
-                    Path f = new Path(d, name);
-                    long[] e = manifest.get(name);
-                    if (e == null || !fs().exists(f) || fs().getFileStatus(f).getLen() != e[0]) {
-                        throw new IOException(d + ": " + name + " is missing or truncated");
-                    }
-                    if (crcOf(f) != e[1]) {
-                        throw new IOException(d + ": " + name + " is corrupted (CRC32 differs from the manifest)");
-                    }
-                }
-                List<String> diffs = config == null ? List.of() : CheckpointCodec.configDifferences(c.config(), config);
-                if (!diffs.isEmpty()) {
-                    throw new ConfigException("checkpoint " + d + " was written by a different config; differing keys: "
-                            + String.join(", ", diffs));
-                }
-                return new Found(c, d.toString());
-            } catch (IOException e) {
-                System.err.println("sparkebm: ignoring invalid checkpoint: " + e.getMessage());
+            Found f = validated(d, config);
+            if (f != null) {
+                return f;
             }
         }
         return null;
     }
 
-    /** CRC32 of a file, streamed (bytes only, nothing deserialised on the driver). */
+    /** Every valid checkpoint of a finished run, oldest first (invalid ones reported on stderr and skipped). */
+    public List<Found> allValid() throws IOException {
+        List<Found> all = new ArrayList<>();
+        for (Path d : roundDirs()) {
+            Found f = validated(d, null);
+            if (f != null) {
+                all.add(0, f);
+            }
+        }
+        return all;
+    }
+
+    private Found validated(Path d, Map<String, String> config) throws IOException {
+        try {
+            Path man = new Path(d, CheckpointCodec.MANIFEST);
+            if (!fs().exists(man)) {
+                System.err.println("sparkebm: ignoring uncommitted checkpoint " + d);
+                return null;
+            }
+            Map<String, long[]> manifest = CheckpointCodec.parseManifest(
+                    new String(readAll(man), StandardCharsets.UTF_8), d.toString());
+            byte[] bytes = readAll(new Path(d, DRIVER));
+            CheckpointCodec.verify(DRIVER, bytes, manifest, d.toString());
+            DriverCheckpoint c = CheckpointCodec.decode(bytes, DriverCheckpoint.class, new Path(d, DRIVER).toString());
+            for (int p = 0; p < c.devices(); p++) {
+                String name = CheckpointCodec.deviceFile(p);
+                Path f = new Path(d, name);
+                long[] e = manifest.get(name);
+                if (e == null || !fs().exists(f) || fs().getFileStatus(f).getLen() != e[0]) {
+                    throw new IOException(d + ": " + name + " is missing or truncated");
+                }
+                if (crcOf(f) != e[1]) {
+                    throw new IOException(d + ": " + name + " is corrupted (CRC32 differs from the manifest)");
+                }
+            }
+            List<String> diffs = config == null ? List.of() : CheckpointCodec.configDifferences(c.config(), config);
+            if (!diffs.isEmpty()) {
+                throw new ConfigException("checkpoint " + d + " was written by a different config; differing keys: "
+                        + String.join(", ", diffs));
+            }
+            return new Found(c, d.toString());
+        } catch (IOException e) {
+            System.err.println("sparkebm: ignoring invalid checkpoint: " + e.getMessage());
+            return null;
+        }
+    }
+
     private static long crcOf(Path p) throws IOException {
         java.util.zip.CRC32 c = new java.util.zip.CRC32();
         byte[] buf = new byte[1 << 16];

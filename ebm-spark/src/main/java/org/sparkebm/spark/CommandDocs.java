@@ -25,7 +25,10 @@ public final class CommandDocs {
             new Command("make-tabular", MakeTabular.class, MakeTabular.USAGE,
                     "Writes the synthetic anomaly-detection table (train and test) generated from the seed."),
             new Command("fit-base", FitBase.class, FitBase.USAGE,
-                    "Fits the Gaussian base N(mu, Sigma + ridge I) to a config's data for model.basePath."));
+                    "Fits the Gaussian base N(mu, Sigma + ridge I) to a config's data for model.basePath."),
+            new Command("fit-projection", FitProjection.class, FitProjection.USAGE,
+                    "Fits the PCA projection (mean, m leading directions and their scales) to a config's IDX data for"
+                            + " data.projection: training then runs in the whitened principal coordinates."));
 
     public static void main(String[] args) {
         System.out.print(markdown());

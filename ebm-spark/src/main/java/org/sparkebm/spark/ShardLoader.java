@@ -15,7 +15,7 @@ import org.sparkebm.core.data.IdxReader;
 public final class ShardLoader {
     private ShardLoader() {}
 
-    /** The full data set, validated (finite values, sizes, labels). */
+    /** The full data set, validated (finite values, sizes, labels), in principal coordinates with {@code data.projection}. */
     public static Dataset loadAll(RunConfig cfg) {
         RunConfig.DataSpec d = cfg.data();
         Dataset all;
@@ -27,6 +27,9 @@ public final class ShardLoader {
             all = readIdx(d.path(), d.labels(), d.classes() == null ? d.limit() : 0, d.classes(), d.classCounts());
             if (d.classes() != null && d.limit() > 0 && all.rows() > d.limit()) {
                 all = firstRows(all, d.limit());
+            }
+            if (d.projection() != null) {
+                all = org.sparkebm.core.data.PcaProjection.read(d.projection()).project(all.requireFinite(d.path()), d.path());
             }
         }
         String src = d.synthetic() ? "data.source=" + d.source() : d.path();

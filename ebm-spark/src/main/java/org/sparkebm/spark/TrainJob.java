@@ -407,6 +407,12 @@ public final class TrainJob {
             }
         }
         int[] shape = data.sampleShape();
+        if (cfg.data().projection() != null) {
+            // principal coordinates: drawn as the images they reconstruct
+            org.sparkebm.core.data.PcaProjection proj = org.sparkebm.core.data.PcaProjection.read(cfg.data().projection());
+            shape = proj.sourceShape();
+            chains = proj.reconstruct(chains, n);
+        }
         if (shape.length == 3 && shape[0] == 1) {
             outputs.writePng("samples.png", Plots.imageGrid(chains, n, shape[1], shape[2]));
         } else if (d == 2) {

@@ -47,6 +47,7 @@ public final class Keys {
     public static final Key DATA_LABELS = key("data.labels", "Hadoop path", null, "IDX label file; needed by data.classes.");
     public static final Key DATA_CLASSES = key("data.classes", "list of ints", null, "Keep only these classes (needs data.labels).");
     public static final Key DATA_CLASS_COUNTS = key("data.classCounts", "list of ints", null, "Per-class counts aligned with data.classes (first ones in file order).");
+    public static final Key DATA_PROJECTION = key("data.projection", "Hadoop path (empty: none)", null, "Train on the whitened principal coordinates of IDX data: a PCA projection file written by submit/sparkebm.sh fit-projection (mean, m leading directions, their scales). Samples are drawn as images through its reconstruction. Derived from all the data: not with privacy, not with model.type = conv.");
     public static final Key DATA_LIMIT = key("data.limit", "int >= 0", "0", "Read at most this many images or table rows (0: all).");
     // model
     public static final Key MODEL_TYPE = key("model.type", "gmm | mlp | conv | jem | mjem", "mlp", "Energy model family. jem / mjem: hybrid classifier-energy models on an MLP trunk (model.hidden) with model.classes logits; jem: E(x) = -logsumexp_y f(x)[y]; mjem: a separate energy head on the classifier's features. They need labelled data (IDX with data.labels, or a table with data.labelColumn).");

@@ -52,7 +52,8 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
     /** Where data comes from. */
     public record DataSpec(String source, int rows, int dim, double p1, double[][] means, double[] weights, double std,
                            String path, String labels, int[] classes, int[] classCounts, int limit, boolean csvHeader,
-                           List<String> columns, boolean standardize, String labelColumn) implements Serializable {
+                           List<String> columns, boolean standardize, String labelColumn, String projection)
+            implements Serializable {
         /** Whether the data is generated from the seed (no files). */
         public boolean synthetic() {
             return !source.equals("idx") && !tabular();
@@ -349,6 +350,14 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             throw s.bad(Keys.CHAINS_STORAGE, "8-bit storage quantises the sampler's clamp range: set sampler.clampMin"
                     + " and sampler.clampMax (e.g. -1 and 1 for images), or use bf16");
         }
+        if (privacy.enabled() && data.projection() != null) {
+            throw s.bad(Keys.DATA_PROJECTION, "the projection is derived from all the data and is not covered by the"
+                    + " privacy accountant");
+        }
+        if (data.projection() != null && model.type().equals("conv")) {
+            throw s.bad(Keys.DATA_PROJECTION, "projected data are vectors of principal coordinates: use model.type = mlp,"
+                    + " jem or mjem, not conv");
+        }
         if (privacy.enabled() && model.basePath() != null) {
             throw s.bad(Keys.MODEL_BASE_PATH, "the fitted Gaussian base is derived from all the data and is not covered by"
                     + " the privacy accountant: use model.baseStd with privacy");
@@ -449,7 +458,26 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         return new DataSpec(source, s.intAtLeast(Keys.DATA_ROWS, 1), s.intAtLeast(Keys.DATA_DIM, 1),
                 s.doubleIn(Keys.DATA_P1, 0, true, 1, true), means, weights,
                 s.doubleIn(Keys.DATA_STD, 0, true, Double.POSITIVE_INFINITY, true), path, s.optional(Keys.DATA_LABELS),
-                classes, counts, s.intAtLeast(Keys.DATA_LIMIT, 0), s.bool(Keys.DATA_CSV_HEADER), columns, standardize, labelColumn);
+                classes, counts, s.intAtLeast(Keys.DATA_LIMIT, 0), s.bool(Keys.DATA_CSV_HEADER), columns, standardize, labelColumn,
+                projection(s, source));
+    }
+
+    private static String projection(Settings s, String source) {
+        String p = s.optional(Keys.DATA_PROJECTION);
+        if (p == null || p.isBlank()) {
+            return null;
+        }
+        if (!source.equals("idx")) {
+            throw s.bad(Keys.DATA_PROJECTION, "applies to data.source = idx, not " + source);
+        }
+        // read (and cached) now, so a missing or corrupt file is reported before any work starts
+        try {
+            org.sparkebm.core.data.PcaProjection.read(p.trim());
+        } catch (RuntimeException e) {
+            throw s.bad(Keys.DATA_PROJECTION, "cannot read the projection file (write it with submit/sparkebm.sh"
+                    + " fit-projection): " + e.getMessage());
+        }
+        return p.trim();
     }
 
     private static ModelSpec parseModel(Settings s) {
