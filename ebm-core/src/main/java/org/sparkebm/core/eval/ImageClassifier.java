@@ -71,6 +71,14 @@ public final class ImageClassifier {
 
     /** Predicted classes of {@code n} rows of {@code samples} (read). */
     public int[] predict(float[] samples, int n) {
+        return predict(samples, n, null);
+    }
+
+    /**
+     * Predicted classes of {@code n} rows of {@code samples} (read), the most probable among {@code among} only
+     * (null: all classes): the readout when every sample is known to be one of a few classes.
+     */
+    public int[] predict(float[] samples, int n, int[] among) {
         int d = samples.length / n;
         int[] out = new int[n];
         int batch = 1024;
@@ -79,9 +87,22 @@ public final class ImageClassifier {
             float[] x = new float[m * d];
             System.arraycopy(samples, start * d, x, 0, m * d);
             INDArray p = net.output(NdArrays.of(x, m, d), false);
-            INDArray arg = Nd4j.argMax(p, 1);
+            if (among == null) {
+                INDArray arg = Nd4j.argMax(p, 1);
+                for (int r = 0; r < m; r++) {
+                    out[start + r] = arg.getInt(r);
+                }
+                continue;
+            }
+            float[] pr = p.dup('c').data().asFloat();
             for (int r = 0; r < m; r++) {
-                out[start + r] = arg.getInt(r);
+                int best = among[0];
+                for (int c : among) {
+                    if (pr[r * classes + c] > pr[r * classes + best]) {
+                        best = c;
+                    }
+                }
+                out[start + r] = best;
             }
         }
         return out;

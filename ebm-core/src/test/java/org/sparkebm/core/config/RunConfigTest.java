@@ -41,24 +41,40 @@ class RunConfigTest {
     static Path tmp;
 
     /**
-     * Configs with model.basePath name a file their bench script writes first (FitBase): parse them against a base of
-     * the right dimension (784, the Fashion-MNIST configs') fitted to random rows here.
+     * Configs with model.basePath (and data.projection) name files their bench script writes first (fit-base,
+     * fit-projection): parse them against files of the right dimensions (784 pixels; 32 principal coordinates when
+     * projected) fitted to random rows here.
      */
     static List<String> baseOverride(Path file) throws IOException {
-        if (!Files.readString(file).contains("model.basePath")) {
+        String text = Files.readString(file);
+        if (!text.contains("model.basePath")) {
             return List.of();
         }
-        Path base = tmp.resolve("base-784.bin");
+        boolean projected = text.contains("data.projection");
+        int d = projected ? 32 : 784;
+        Path base = tmp.resolve("base-" + d + ".bin");
+        Path proj = tmp.resolve("projection-32.bin");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
         if (!Files.exists(base)) {
-            java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
-            float[] v = new float[900 * 784];
+            float[] v = new float[900 * d];
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) rng.nextGaussian();
             }
             Files.write(base, org.sparkebm.core.model.FittedGaussian.fit(
-                    new org.sparkebm.core.data.Dataset(v, 900, new int[] {784}, null), 0.05).toBytes());
+                    new org.sparkebm.core.data.Dataset(v, 900, new int[] {d}, null), 0.05).toBytes());
         }
-        return List.of("model.basePath=" + base.toUri());
+        if (!projected) {
+            return List.of("model.basePath=" + base.toUri());
+        }
+        if (!Files.exists(proj)) {
+            float[] v = new float[100 * 784];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) rng.nextGaussian();
+            }
+            Files.write(proj, org.sparkebm.core.data.PcaProjection.fit(
+                    new org.sparkebm.core.data.Dataset(v, 100, new int[] {1, 28, 28}, null), 32).toBytes());
+        }
+        return List.of("model.basePath=" + base.toUri(), "data.projection=" + proj.toUri());
     }
 
     @Test
@@ -95,6 +111,25 @@ class RunConfigTest {
             String key = bad.substring(0, bad.indexOf('='));
             assertTrue(e.getMessage().contains(key) || e.getMessage().contains("sampler.clampMax"), bad + " → " + e.getMessage());
         }
+    }
+
+    @Test
+    void projectionSettingsAreCheckedAndNamed() throws IOException {
+        Path w4 = CONF.resolve("fmnist-biased-jarzynski.properties");
+        List<String> ok = baseOverride(w4);
+        RunConfig c = RunConfig.load(w4, ok);
+        assertTrue(c.data().projection().endsWith("projection-32.bin"), c.data().projection());
+        java.util.function.Function<String, String> bad = extra -> {
+            List<String> o = new java.util.ArrayList<>(ok);
+            o.add(extra);
+            return assertThrows(ConfigException.class, () -> RunConfig.load(w4, o), extra).getMessage();
+        };
+        assertTrue(bad.apply("data.projection=" + tmp.resolve("missing.bin")).contains("data.projection"));
+        assertTrue(bad.apply("model.type=conv").contains("data.projection"));
+        assertTrue(bad.apply("privacy.clip=1").contains("data.projection"));
+        String source = assertThrows(ConfigException.class, () -> RunConfig.load(CONF.resolve("quickstart.properties"),
+                List.of("data.projection=" + tmp.resolve("projection-32.bin").toUri()))).getMessage();
+        assertTrue(source.contains("data.projection") && source.contains("idx"), source);
     }
 
     @Test
