@@ -114,7 +114,11 @@ public final class OodEval {
     private static void evaluate(SparkSession spark, CommandArgs a) throws Exception {
         EbmModel em = EbmModel.open(a.arg(0));
         RunConfig cfg = em.modelFile().config();
-        int[] shape = em.modelFile().sampleShape();
+        // a model trained on principal coordinates reads the images through its projection
+        org.sparkebm.core.data.PcaProjection projection = cfg.data().projection() == null ? null
+                : org.sparkebm.core.data.PcaProjection.read(cfg.data().projection());
+        java.util.function.Function<Dataset, Dataset> toModel = d -> projection == null ? d : projection.project(d, a.get("images"));
+        int[] shape = projection != null ? projection.sourceShape() : em.modelFile().sampleShape();
         if (shape.length != 3) {
             throw new ConfigException(a.arg(0) + ": OodEval needs an image model (sample shape "
                     + java.util.Arrays.toString(shape) + ")");
@@ -127,7 +131,7 @@ public final class OodEval {
         Dataset in = keep(test, classes, true, limit);
         Dataset others = classes == null ? null : keep(test, classes, false, limit);
         Map<String, Dataset> sets = shifted(in, others, (long) a.number("seed"));
-        Scores inS = scores(model, in);
+        Scores inS = scores(model, toModel.apply(in));
         double inMean = java.util.Arrays.stream(inS.energy()).average().orElse(Double.NaN);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", a.arg(0));
@@ -153,7 +157,7 @@ public final class OodEval {
                 classes == null ? "test images" : "test images of classes " + java.util.Arrays.toString(classes),
                 in.rows(), inMean, hybrid ? " — | — | — |" : " — |"));
         for (Map.Entry<String, Dataset> e : sets.entrySet()) {
-            Scores o = scores(model, e.getValue());
+            Scores o = scores(model, toModel.apply(e.getValue()));
             double mean = java.util.Arrays.stream(o.energy()).average().orElse(Double.NaN);
             double auc = auroc(spark, inS.energy(), o.energy());
             energies.put(e.getKey(), o.energy());

@@ -265,11 +265,21 @@ public final class SampleJob {
         HadoopFiles.writeFrame(spark.createDataFrame(rows, schema).coalesce(1),
                 new org.apache.hadoop.fs.Path(dir, "samples.parquet").toString(), "parquet");
         int[] shape = m.sampleShape();
+        float[] images = samples;
+        if (m.config().data().projection() != null) {
+            // principal coordinates (kept in the Parquet file): the images and IDX file show what they reconstruct
+            org.sparkebm.core.data.PcaProjection p = org.sparkebm.core.data.PcaProjection.read(m.config().data().projection());
+            shape = p.sourceShape();
+            images = p.reconstruct(samples, n);
+        }
         if (shape.length == 3 && shape[0] == 1) {
+            int h = shape[1];
+            int w = shape[2];
+            float[] img = images;
             HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples.png"),
-                    Plots.imageGrid(samples, n, shape[1], shape[2], Math.min(cols, n)));
+                    Plots.imageGrid(img, n, h, w, Math.min(cols, n)));
             HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples-idx3-ubyte"),
-                    out -> IdxReader.writeImages(out, samples, n, shape[1], shape[2]));
+                    out -> IdxReader.writeImages(out, img, n, h, w));
         } else if (dim == 2) {
             Dataset pts = new Dataset(samples, n, new int[] {2}, null);
             EnergyModel model = m.model();

@@ -62,6 +62,11 @@ public final class ScoreJob {
             throw new ConfigException("output " + output + " already exists; nothing was changed");
         }
         EbmModel model = EbmModel.open(a.arg(0));
+        if (model.modelFile().config().data().projection() != null) {
+            throw new ConfigException(a.arg(0) + " was trained on principal coordinates (data.projection = "
+                    + model.modelFile().config().data().projection() + "); score takes the model's own features:"
+                    + " project the data first, or use the sample and ood commands, which apply the projection");
+        }
         if (a.get("features") != null) {
             model.setFeaturesCol(a.get("features"));
         }

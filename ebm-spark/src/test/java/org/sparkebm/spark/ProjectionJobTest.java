@@ -71,6 +71,22 @@ class ProjectionJobTest {
         // 64 walkers drawn as 28×28 images, 8 per row at 2x with 2-pixel gaps
         BufferedImage png = javax.imageio.ImageIO.read(run.resolve("samples.png").toFile());
         assertEquals(8 * (56 + 2) + 2, png.getWidth());
+
+        // the commands apply the projection: sample draws images, ood projects the test images, score refuses
+        Path samples = tmp.resolve("samples");
+        assertEquals(ExitCode.OK, SampleJob.run(new String[] {run.toString(), samples.toString(), "n=16", "steps=5",
+                "devices=2", "master=local[2]"}));
+        assertEquals(8 * (56 + 2) + 2, javax.imageio.ImageIO.read(samples.resolve("samples.png").toFile()).getWidth());
+        assertEquals(16L * 784 + 16, Files.size(samples.resolve("samples-idx3-ubyte")));
+        Path ood = tmp.resolve("ood");
+        assertEquals(ExitCode.OK, OodEval.run(new String[] {run.toString(), ood.toString(),
+                "images=" + tmp.resolve("img-idx3-ubyte"), "labels=" + tmp.resolve("lbl-idx1-ubyte"), "limit=100",
+                "master=local[2]"}));
+        JsonNode report = new ObjectMapper().readTree(ood.resolve("ood.json").toFile());
+        assertEquals(100, report.get("rows_per_set").asInt());
+        assertEquals(ExitCode.BAD_CONFIG, ScoreJob.run(new String[] {run.toString(), tmp.resolve("img-idx3-ubyte").toString(),
+                tmp.resolve("scored").toString(), "master=local[2]"}));
+        assertTrue(Files.notExists(tmp.resolve("scored")));
     }
 
     @Test
