@@ -18,10 +18,13 @@ import org.sparkebm.core.train.LogSpace;
 
 /**
  * {@code W4Report <runs dir> <results dir> [fashion-mnist dir]}: the W4 readout. Trains the project's DL4J classifier
- * on the 60,000 labelled Fashion-MNIST training images (10 classes; its test accuracy is reported), then reads the
- * class of every final walker of {@code fmnist-biased-pcd} and {@code fmnist-biased-jarzynski} (the newest valid
- * checkpoint of each run: buffers and, for Jarzynski, log-weights, normalised over all devices) and of 2,000 draws
- * from the fitted Gaussian base both start from. Writes {@code w4.md} and {@code w4.png}.
+ * on the 60,000 labelled Fashion-MNIST training images (10 classes; seen through the runs' projection when the runs
+ * directory holds {@code fmnist-biased-projection.bin}; its test accuracy is reported), then reads, as the most
+ * probable of the three W4 classes, every walker of each run {@code fmnist-biased-pcd[-s<seed>]} and
+ * {@code fmnist-biased-jarzynski[-s<seed>]} at every kept checkpoint (buffers and, for Jarzynski, log-weights
+ * normalised over all devices), the training set itself, and 2,000 draws from the initial Gaussian both methods start
+ * from. Writes {@code w4.md} (final proportions per run and over seeds), {@code w4.png} and {@code w4-rounds.png}
+ * (proportions against the round).
  */
 public final class W4Report {
     private W4Report() {}
@@ -102,7 +105,7 @@ public final class W4Report {
         }
         add(rows, shares, labels, "the training images (4:2:1), read the same way", fractions(clf, biased.values(),
                 biased.rows(), null), biased.rows(), Double.NaN);
-        add(rows, shares, labels, "start (fitted Gaussian, both methods)", fractions(clf, x0, n0, null), n0, Double.NaN);
+        add(rows, shares, labels, "start (the initial Gaussian, both methods)", fractions(clf, x0, n0, null), n0, Double.NaN);
         List<String> summary = new ArrayList<>();
         List<double[]> means = new ArrayList<>();
         List<String> meanLabels = new ArrayList<>();
@@ -146,7 +149,12 @@ public final class W4Report {
                     err += Math.abs(mean[k] - TRUE[k]) / 3;
                     r.append(String.format(Locale.ROOT, " %.3f ± %.3f |", mean[k], (hi - lo) / 2));
                 }
-                r.append(String.format(Locale.ROOT, " %.3f |%n", err));
+                // the error of each seed's own proportions, averaged (the error of the mean above is smaller)
+                double[] per = seeds.stream().mapToDouble(v -> (Math.abs(v[0] - TRUE[0]) + Math.abs(v[1] - TRUE[1])
+                        + Math.abs(v[2] - TRUE[2])) / 3).toArray();
+                r.append(String.format(Locale.ROOT, " %.3f | %.3f (%.3f-%.3f) |%n", err,
+                        java.util.Arrays.stream(per).average().orElseThrow(),
+                        java.util.Arrays.stream(per).min().orElseThrow(), java.util.Arrays.stream(per).max().orElseThrow()));
                 summary.add(r.toString());
                 means.add(mean);
                 meanLabels.add(m + " (mean of " + seeds.size() + ")");
@@ -169,8 +177,9 @@ public final class W4Report {
                 .append("walker quality, the weight whose unrestricted reading is one of the other 7 classes (\"other\").\n")
                 .append("Jarzynski fractions are weighted by the walkers' normalised weights exp(A_i)/Σ exp(A_j).\n\n");
         if (!summary.isEmpty()) {
-            md.append("Over seeds (mean ± half-range):\n\n| method | seeds | Trouser | Sneaker | Bag | mean \\|err\\| |\n|---|---|---|---|---|---|\n")
-                    .append(String.format(Locale.ROOT, "| data | — | %.3f | %.3f | %.3f | 0 |%n", TRUE[0], TRUE[1], TRUE[2]));
+            md.append("Over seeds (mean ± half-range; the mean |err| of the mean proportions, and of each seed's own, with its range):\n\n")
+                    .append("| method | seeds | Trouser | Sneaker | Bag | mean \\|err\\| of the mean | mean \\|err\\| per seed |\n|---|---|---|---|---|---|---|\n")
+                    .append(String.format(Locale.ROOT, "| data | — | %.3f | %.3f | %.3f | 0 | 0 |%n", TRUE[0], TRUE[1], TRUE[2]));
             summary.forEach(md::append);
             md.append("\nEvery run:\n\n");
         }

@@ -6,7 +6,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
@@ -31,7 +30,6 @@ import org.sparkebm.core.util.NdArrays;
 public final class PcaProjection implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private static final int MAGIC = 0x45424d50; // "EBMP"
-    private static final ConcurrentHashMap<String, PcaProjection> CACHE = new ConcurrentHashMap<>();
 
     private final int[] sourceShape;
     private final float[] mean;       // d
@@ -216,16 +214,6 @@ public final class PcaProjection implements java.io.Serializable {
 
     /** The projection at {@code location} (any Hadoop path), read once per JVM. */
     public static PcaProjection read(String location) {
-        return CACHE.computeIfAbsent(location, loc -> {
-            try {
-                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(loc);
-                org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
-                try (InputStream in = fs.open(path)) {
-                    return read(in, loc);
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("data.projection = " + loc + ": " + e.getMessage(), e);
-            }
-        });
+        return org.sparkebm.core.io.FittedFiles.read(location, "data.projection", PcaProjection.class, PcaProjection::read);
     }
 }

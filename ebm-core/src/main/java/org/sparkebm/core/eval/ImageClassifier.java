@@ -40,6 +40,14 @@ public final class ImageClassifier {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        // DL4J's initialisation draws differently on every call whatever the configured seed (measured: two inits
+        // with seed 0 in one JVM differ), so the weights are drawn again from the seed (U(±1/√fan-in), ParamInit)
+        SplittableRandom init = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int l = 0; l < net.getnLayers(); l++) {
+            INDArray w = net.getLayer(l).getParam("W");
+            org.sparkebm.core.model.ParamInit.uniformFanIn(w, w.size(0), init);
+            org.sparkebm.core.model.ParamInit.uniformFanIn(net.getLayer(l).getParam("b"), w.size(0), init);
+        }
         int n = train.rows();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

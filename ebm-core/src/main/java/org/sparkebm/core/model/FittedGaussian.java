@@ -6,7 +6,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,7 +27,6 @@ import org.sparkebm.core.util.NdArrays;
 public final class FittedGaussian implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private static final int MAGIC = 0x45424d47; // "EBMG"
-    private static final ConcurrentHashMap<String, FittedGaussian> CACHE = new ConcurrentHashMap<>();
 
     private final int dim;
     private final float[] mean;
@@ -189,16 +187,6 @@ public final class FittedGaussian implements java.io.Serializable {
 
     /** The base at {@code location} (any Hadoop path), read once per JVM. */
     public static FittedGaussian read(String location) {
-        return CACHE.computeIfAbsent(location, loc -> {
-            try {
-                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(loc);
-                org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
-                try (InputStream in = fs.open(path)) {
-                    return read(in, loc);
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("model.basePath = " + loc + ": " + e.getMessage(), e);
-            }
-        });
+        return org.sparkebm.core.io.FittedFiles.read(location, "model.basePath", FittedGaussian.class, FittedGaussian::read);
     }
 }
