@@ -60,34 +60,6 @@ public class ElementwiseBench {
         return out;
     }
 
-    /** The SiLU forward as ConvEnergy ran it until session 4: libnd4j sigmoid, then a multiply. */
-    @Benchmark
-    public Object siluForwardNd4j() {
-        for (int l = 0; l < 3; l++) {
-            Nd4j.getExecutioner().exec(new Sigmoid(z[l], t[l]));
-            Nd4j.exec(new MulOp(z[l], t[l], out[l]));
-        }
-        return out;
-    }
-
-    /** The same in one Java pass with the fp32 exp of FastMath (what ConvEnergy does now). */
-    @Benchmark
-    public Object siluForwardJavaFused() {
-        for (int l = 0; l < 3; l++) {
-            FloatBuffer zv = z[l].data().asNioFloat();
-            FloatBuffer sv = t[l].data().asNioFloat();
-            FloatBuffer o = out[l].data().asNioFloat();
-            int n = (int) z[l].length();
-            for (int k = 0; k < n; k++) {
-                float zk = zv.get(k);
-                float sk = org.sparkebm.core.util.FastMath.sigmoid(zk);
-                sv.put(k, sk);
-                o.put(k, zk * sk);
-            }
-        }
-        return out;
-    }
-
     @Benchmark
     public Object multiply() {
         for (int l = 0; l < 3; l++) {

@@ -220,30 +220,11 @@ public final class ConvEnergy extends FlatParamEnergy {
             inputs[l] = in;
             Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in, weights[l], biases[l]).addOutputs(sc.z[l])
                     .addIntegerArguments(convArgs(layers.get(l))).build());
-            siluForward(sc.z[l], sc.s[l], sc.a[l]);
+            Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(sc.z[l], sc.s[l]));
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(sc.z[l], sc.s[l], sc.a[l]));
             in = sc.a[l];
         }
         return in.reshape('c', n, flat).mmul(denseW).addi(denseB.getDouble(0)).reshape(-1);
-    }
-
-    /** s = sigmoid(z), a = z·s: {@code z} is read, {@code s} and {@code a} are written (same shape, no aliasing). */
-    static void siluForward(INDArray z, INDArray s, INDArray a) {
-        if (z.dataType() == DataType.FLOAT && plain(z) && plain(s) && plain(a)) {
-            // one Java pass with an fp32 exp instead of libnd4j's scalar sigmoid and a multiply (ElementwiseBench)
-            java.nio.FloatBuffer zv = z.data().asNioFloat();
-            java.nio.FloatBuffer sv = s.data().asNioFloat();
-            java.nio.FloatBuffer av = a.data().asNioFloat();
-            int n = (int) z.length();
-            for (int k = 0; k < n; k++) {
-                float zk = zv.get(k);
-                float sk = org.sparkebm.core.util.FastMath.sigmoid(zk);
-                sv.put(k, sk);
-                av.put(k, zk * sk);
-            }
-            return;
-        }
-        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(z, s));
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(z, s, a));
     }
 
     /**

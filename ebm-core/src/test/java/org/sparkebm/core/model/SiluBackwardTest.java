@@ -9,10 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/**
- * The fused fp32 SiLU passes equal the ND4J expressions: the backward also on a reshaped scratch array (and it skips
- * t), the forward (FastMath's sigmoid) against a double-precision reference.
- */
+/** The fused fp32 SiLU backward equals the ND4J expression, also on a reshaped scratch array, and skips t. */
 class SiluBackwardTest {
     @Test
     void fusedFloatPathMatchesTheNd4jExpression() {
@@ -38,26 +35,5 @@ class SiluBackwardTest {
         INDArray t2 = Nd4j.createUninitialized(DataType.FLOAT, z.shape());
         assertEquals(0, ConvEnergy.siluBackward(view, s, a, t2).castTo(DataType.DOUBLE).sub(ref).amaxNumber()
                 .doubleValue(), 1e-6);
-    }
-
-    @Test
-    void fusedForwardMatchesTheDoublePrecisionSilu() {
-        Nd4j.getRandom().setSeed(4);
-        INDArray z = Nd4j.rand(DataType.FLOAT, 6, 4, 5, 5).subi(0.5).muli(40);
-        INDArray s = Nd4j.createUninitialized(DataType.FLOAT, z.shape());
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, z.shape());
-        ConvEnergy.siluForward(z, s, a);
-        INDArray zd = z.castTo(DataType.DOUBLE);
-        INDArray sd = Transforms.sigmoid(zd, true);
-        assertEquals(0, s.castTo(DataType.DOUBLE).sub(sd).amaxNumber().doubleValue(), 1e-6);
-        assertEquals(0, a.castTo(DataType.DOUBLE).sub(zd.mul(sd)).amaxNumber().doubleValue(), 2e-5); // |z| up to 20
-        // views take the ND4J path and agree
-        INDArray big = Nd4j.rand(DataType.FLOAT, 12, 4, 5, 5);
-        INDArray zv = big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 6)).assign(z);
-        INDArray s2 = Nd4j.createUninitialized(DataType.FLOAT, z.shape());
-        INDArray a2 = Nd4j.createUninitialized(DataType.FLOAT, z.shape());
-        ConvEnergy.siluForward(zv, s2, a2);
-        assertEquals(0, s2.sub(s).amaxNumber().doubleValue(), 1e-6);
-        assertEquals(0, a2.sub(a).amaxNumber().doubleValue(), 2e-5);
     }
 }
