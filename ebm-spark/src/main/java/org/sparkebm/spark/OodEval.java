@@ -194,7 +194,6 @@ public final class OodEval {
 
     /** The first {@code limit} images whose class is (or, {@code in = false}, is not) among {@code classes}. */
     static Dataset keep(Dataset all, int[] classes, boolean in, int limit) {
-        int d = all.dim();
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < all.rows() && idx.size() < limit; i++) {
             boolean member = classes == null;
@@ -207,14 +206,6 @@ public final class OodEval {
                 idx.add(i);
             }
         }
-        float[] v = new float[idx.size() * d];
-        int[] l = all.labels() == null ? null : new int[idx.size()];
-        for (int j = 0; j < idx.size(); j++) {
-            System.arraycopy(all.values(), idx.get(j) * d, v, j * d, d);
-            if (l != null) {
-                l[j] = all.labels()[idx.get(j)];
-            }
-        }
-        return new Dataset(v, idx.size(), all.sampleShape(), l);
+        return all.rows(idx.stream().mapToInt(Integer::intValue).toArray());
     }
 }

@@ -10,6 +10,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.IdxReader;
 import org.sparkebm.core.data.PcaProjection;
 import org.sparkebm.core.eval.ImageClassifier;
 import org.sparkebm.core.model.FittedGaussian;
@@ -34,23 +35,32 @@ public final class W4Report {
     static final double[] TRUE = {4 / 7.0, 2 / 7.0, 1 / 7.0};
 
     /**
-     * Weighted class fractions ({@code logW} null for equal weights): index c < 10 for the class the classifier
-     * reads among the three W4 classes only, index 10 for the weight whose unrestricted reading is another class
-     * (a measure of walker quality, not part of the fractions).
+     * What the classifier reads in a set of walkers: the weighted fractions of the three W4 classes, each walker
+     * read as the most probable of them, and the weight whose unrestricted reading is another class (a measure of
+     * walker quality, not part of the fractions).
      */
-    static double[] fractions(ImageClassifier clf, float[] x, int n, double[] logW) {
-        int[] among = clf.predict(x, n, CLASSES);
-        int[] any = clf.predict(x, n);
-        double[] f = new double[11];
+    record Reading(double[] shares, double other) {}
+
+    /** The reading of {@code n} walkers {@code x} (read) with log-weights {@code logW} (null: equal weights). */
+    static Reading fractions(ImageClassifier clf, float[] x, int n, double[] logW) {
+        float[] p = clf.probabilities(x, n);
+        double[] shares = new double[CLASSES.length];
+        double other = 0;
         double lse = logW == null ? 0 : LogSpace.logSumExp(logW);
         for (int i = 0; i < n; i++) {
             double w = logW == null ? 1.0 / n : Math.exp(logW[i] - lse);
-            f[among[i]] += w;
-            if (any[i] != among[i]) {
-                f[10] += w;
+            int among = clf.argMax(p, i, CLASSES);
+            shares[java.util.Arrays.binarySearch(CLASSES, among)] += w;
+            if (clf.argMax(p, i, null) != among) {
+                other += w;
             }
         }
-        return f;
+        return new Reading(shares, other);
+    }
+
+    /** Mean absolute error of fractions among the three classes against 4:2:1. */
+    static double meanAbsError(double[] s) {
+        return (Math.abs(s[0] - TRUE[0]) + Math.abs(s[1] - TRUE[1]) + Math.abs(s[2] - TRUE[2])) / 3;
     }
 
     /** The rows of {@code data} (read) through the projection and back: the images a walker in principal coordinates can be. */
@@ -72,10 +82,10 @@ public final class W4Report {
         PcaProjection proj = HadoopFiles.exists(projPath) ? PcaProjection.read(projPath.toString()) : null;
         Dataset train = ShardLoader.readIdx(fm + "/train-images-idx3-ubyte.gz", fm + "/train-labels-idx1-ubyte.gz", 0, null, null);
         Dataset test = ShardLoader.readIdx(fm + "/t10k-images-idx3-ubyte.gz", fm + "/t10k-labels-idx1-ubyte.gz", 0, null, null);
-        Dataset test3 = ShardLoader.readIdx(fm + "/t10k-images-idx3-ubyte.gz", fm + "/t10k-labels-idx1-ubyte.gz", 0, CLASSES, null);
+        Dataset test3 = test.rows(IdxReader.selectRows(test.labels(), test.rows(), CLASSES, null, "test"));
         // the training set itself (4,000 / 2,000 / 1,000): what a perfect model's walkers would be read as
-        Dataset biased = ShardLoader.readIdx(fm + "/train-images-idx3-ubyte.gz", fm + "/train-labels-idx1-ubyte.gz", 0,
-                CLASSES, new int[] {4000, 2000, 1000});
+        Dataset biased = train.rows(IdxReader.selectRows(train.labels(), train.rows(), CLASSES, new int[] {4000, 2000, 1000},
+                "train"));
         if (proj != null) {
             // walkers live in the principal subspace: the classifier learns and is tested on images seen through it
             train = throughProjection(proj, train, "train");
@@ -122,9 +132,11 @@ public final class W4Report {
                 // every kept checkpoint: rows (round, Trouser, Sneaker, Bag) for the curve; the last is the result
                 double[][] path = new double[all.size()][];
                 Walkers last = null;
+                Reading lastF = null;
                 for (int c = 0; c < all.size(); c++) {
                     last = walkers(all.get(c), m.equals("jarzynski"), proj);
-                    double[] sh = shares(fractions(clf, last.x, last.n, last.logW));
+                    lastF = fractions(clf, last.x, last.n, last.logW);
+                    double[] sh = lastF.shares();
                     path[c] = new double[] {all.get(c).driver().nextRound(), sh[0], sh[1], sh[2]};
                     System.out.printf(Locale.ROOT, "%s round %d: %.3f %.3f %.3f%n", run, all.get(c).driver().nextRound(),
                             sh[0], sh[1], sh[2]);
@@ -134,25 +146,22 @@ public final class W4Report {
                         : LogSpace.ess(LogSpace.logSumExp(last.logW), LogSpace.logSumExp2(last.logW));
                 String name = new org.apache.hadoop.fs.Path(run).getName();
                 seeds.add(add(rows, shares, labels, name + " (round " + all.get(all.size() - 1).driver().nextRound() + ")",
-                        fractions(clf, last.x, last.n, last.logW), last.n, ess));
+                        lastF, last.n, ess));
             }
             paths.put(m, runPaths);
             if (!seeds.isEmpty()) {
                 double[] mean = new double[3];
                 StringBuilder r = new StringBuilder(String.format(Locale.ROOT, "| %s | %d |", m, seeds.size()));
-                double err = 0;
                 for (int k = 0; k < 3; k++) {
                     final int kk = k;
                     double lo = seeds.stream().mapToDouble(v -> v[kk]).min().orElseThrow();
                     double hi = seeds.stream().mapToDouble(v -> v[kk]).max().orElseThrow();
                     mean[k] = seeds.stream().mapToDouble(v -> v[kk]).average().orElseThrow();
-                    err += Math.abs(mean[k] - TRUE[k]) / 3;
                     r.append(String.format(Locale.ROOT, " %.3f ± %.3f |", mean[k], (hi - lo) / 2));
                 }
-                // the error of each seed's own proportions, averaged (the error of the mean above is smaller)
-                double[] per = seeds.stream().mapToDouble(v -> (Math.abs(v[0] - TRUE[0]) + Math.abs(v[1] - TRUE[1])
-                        + Math.abs(v[2] - TRUE[2])) / 3).toArray();
-                r.append(String.format(Locale.ROOT, " %.3f | %.3f (%.3f-%.3f) |%n", err,
+                // the error of each seed's own proportions, averaged (the error of the mean is smaller)
+                double[] per = seeds.stream().mapToDouble(W4Report::meanAbsError).toArray();
+                r.append(String.format(Locale.ROOT, " %.3f | %.3f (%.3f-%.3f) |%n", meanAbsError(mean),
                         java.util.Arrays.stream(per).average().orElseThrow(),
                         java.util.Arrays.stream(per).min().orElseThrow(), java.util.Arrays.stream(per).max().orElseThrow()));
                 summary.add(r.toString());
@@ -224,19 +233,6 @@ public final class W4Report {
         return new Walkers(proj == null ? x : proj.reconstruct(x, n), n, logW);
     }
 
-    /** Fractions among the three classes from 10-class fractions. */
-    static double[] shares(double[] f10) {
-        double in = 0;
-        for (int c : CLASSES) {
-            in += f10[c];
-        }
-        double[] s = new double[3];
-        for (int k = 0; k < 3; k++) {
-            s[k] = in > 0 ? f10[CLASSES[k]] / in : Double.NaN;
-        }
-        return s;
-    }
-
     /** Each class's fraction against the round, mean over seeds, per method, with the data's as flat lines. */
     static org.knowm.xchart.XYChart roundsChart(java.util.Map<String, List<double[][]>> paths) {
         org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(900).height(500)
@@ -295,24 +291,18 @@ public final class W4Report {
     }
 
     /** Adds a table row; returns the fractions among the three classes. */
-    private static double[] add(List<String> rows, List<double[]> shares, List<String> labels, String name, double[] f10,
+    private static double[] add(List<String> rows, List<double[]> shares, List<String> labels, String name, Reading f,
                                 int n, double ess) {
-        double in = 0;
-        for (int c : CLASSES) {
-            in += f10[c];
-        }
-        double[] s = shares(f10);
-        double err = 0;
+        double[] s = f.shares();
         StringBuilder r = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %s |", name, n,
                 Double.isNaN(ess) ? "—" : String.format(Locale.ROOT, "%.0f", ess)));
         for (int k = 0; k < 3; k++) {
             r.append(String.format(Locale.ROOT, " %.3f |", s[k]));
         }
         for (int k = 0; k < 3; k++) {
-            err += Math.abs(s[k] - TRUE[k]) / 3;
             r.append(String.format(Locale.ROOT, " %.3f |", Math.abs(s[k] - TRUE[k])));
         }
-        r.append(String.format(Locale.ROOT, " %.3f | %.3f |%n", err, f10[10]));
+        r.append(String.format(Locale.ROOT, " %.3f | %.3f |%n", meanAbsError(s), f.other()));
         rows.add(r.toString());
         shares.add(s);
         labels.add(name);

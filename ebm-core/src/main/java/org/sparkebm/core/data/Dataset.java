@@ -48,18 +48,25 @@ public record Dataset(float[] values, int rows, int[] sampleShape, int[] labels)
         if (parts > rows) {
             throw new IllegalArgumentException(parts + " devices but only " + rows + " rows of data");
         }
-        int n = (rows - p + parts - 1) / parts;
+        int[] idx = new int[(rows - p + parts - 1) / parts];
+        for (int j = 0; j < idx.length; j++) {
+            idx[j] = p + j * parts;
+        }
+        return rows(idx);
+    }
+
+    /** The rows at {@code idx} (read), in that order, with their labels: a new data set. */
+    public Dataset rows(int[] idx) {
         int d = dim();
-        float[] v = new float[n * d];
-        int[] l = labels == null ? null : new int[n];
-        for (int j = 0; j < n; j++) {
-            int i = p + j * parts;
-            System.arraycopy(values, i * d, v, j * d, d);
+        float[] v = new float[idx.length * d];
+        int[] l = labels == null ? null : new int[idx.length];
+        for (int j = 0; j < idx.length; j++) {
+            System.arraycopy(values, idx[j] * d, v, j * d, d);
             if (l != null) {
-                l[j] = labels[i];
+                l[j] = labels[idx[j]];
             }
         }
-        return new Dataset(v, n, sampleShape.clone(), l);
+        return new Dataset(v, idx.length, sampleShape.clone(), l);
     }
 
     /** Throws naming {@code source} if any value is NaN or infinite. */

@@ -106,10 +106,32 @@ public final class IdxReader {
             throw new DataException(source + ": a class filter needs a label file");
         }
         int d = img.rows() * img.cols();
+        int[] keep = selectRows(labels, img.count(), classes, perClass, source);
+        int n = keep.length;
+        float[] v = new float[n * d];
+        int[] l = labels == null ? null : new int[n];
+        for (int j = 0; j < n; j++) {
+            int i = keep[j];
+            for (int k = 0; k < d; k++) {
+                v[j * d + k] = (img.pixels()[i * d + k] & 0xff) / 127.5f - 1f;
+            }
+            if (l != null) {
+                l[j] = labels[i];
+            }
+        }
+        return new Dataset(v, n, new int[] {1, img.rows(), img.cols()}, l);
+    }
+
+    /**
+     * Indices of the first {@code count} rows kept by a class filter: all rows when {@code classes} is null, else the
+     * rows whose label is in {@code classes}, and with {@code perClass} the first {@code perClass[c]} of class
+     * {@code classes[c]} in file order (too few is an error naming {@code source}).
+     */
+    public static int[] selectRows(int[] labels, int count, int[] classes, int[] perClass, String source) {
         int[] taken = classes == null ? null : new int[classes.length];
-        int[] keep = new int[img.count()];
+        int[] keep = new int[count];
         int n = 0;
-        for (int i = 0; i < img.count(); i++) {
+        for (int i = 0; i < count; i++) {
             if (classes != null) {
                 int c = indexOf(classes, labels[i]);
                 if (c < 0 || (perClass != null && taken[c] >= perClass[c])) {
@@ -127,18 +149,7 @@ public final class IdxReader {
                 }
             }
         }
-        float[] v = new float[n * d];
-        int[] l = labels == null ? null : new int[n];
-        for (int j = 0; j < n; j++) {
-            int i = keep[j];
-            for (int k = 0; k < d; k++) {
-                v[j * d + k] = (img.pixels()[i * d + k] & 0xff) / 127.5f - 1f;
-            }
-            if (l != null) {
-                l[j] = labels[i];
-            }
-        }
-        return new Dataset(v, n, new int[] {1, img.rows(), img.cols()}, l);
+        return java.util.Arrays.copyOf(keep, n);
     }
 
     /**

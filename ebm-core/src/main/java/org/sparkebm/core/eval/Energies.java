@@ -1,30 +1,49 @@
 package org.sparkebm.core.eval;
 
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.model.HybridEnergy;
+import org.sparkebm.core.util.NdArrays;
 
 /** Energies of many rows, their quantiles, and the normalised score read off them. */
 public final class Energies {
     private Energies() {}
 
+    /** What is done with one batch: rows {@code [start, start + n)} as an {@code [n, d]} array {@code x} (read). */
+    private interface Batch {
+        void apply(INDArray x, int start, int n);
+    }
+
     /**
-     * E(x) for each of {@code rows} rows, in batches of {@code batch} (bounded memory for any row count). The
-     * model's scratch buffers stay allocated for the next call; {@link EnergyModel#release()} frees them.
+     * Runs {@code body} over {@code rows} rows of {@code values} in batches of {@code batch} rows, each copied once
+     * into a new array of the model's type and closed after use (bounded memory for any row count).
+     */
+    private static void batches(EnergyModel model, float[] values, int rows, int batch, Batch body) {
+        int d = model.inputDim();
+        for (int start = 0; start < rows; start += batch) {
+            int n = Math.min(batch, rows - start);
+            INDArray x = NdArrays.of(Arrays.copyOfRange(values, start * d, (start + n) * d), n, d);
+            if (x.dataType() != model.dataType()) {
+                x = x.castTo(model.dataType());
+            }
+            body.apply(x, start, n);
+            x.close();
+        }
+    }
+
+    /**
+     * E(x) for each of {@code rows} rows, in batches of {@code batch}. The model's scratch buffers stay allocated
+     * for the next call; {@link EnergyModel#release()} frees them.
      *
      * @param values read: row-major model inputs, {@code rows · model.inputDim()} floats
      */
     public static double[] of(EnergyModel model, float[] values, int rows, int batch) {
-        int d = model.inputDim();
         double[] out = new double[rows];
-        for (int start = 0; start < rows; start += batch) {
-            int n = Math.min(batch, rows - start);
-            INDArray x = rows(values, start, n, d, model.dataType());
-            double[] e = model.energy(x).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
-            System.arraycopy(e, 0, out, start, n);
-            x.close();
-        }
+        batches(model, values, rows, batch, (x, start, n) ->
+                System.arraycopy(model.energy(x).castTo(DataType.DOUBLE).toDoubleVector(), 0, out, start, n));
         return out;
     }
 
@@ -34,16 +53,12 @@ public final class Energies {
      * @param values read: row-major model inputs
      */
     public static double[] inputGradientNorms(EnergyModel model, float[] values, int rows, int batch) {
-        int d = model.inputDim();
         double[] out = new double[rows];
-        for (int start = 0; start < rows; start += batch) {
-            int n = Math.min(batch, rows - start);
-            INDArray x = rows(values, start, n, d, model.dataType());
-            INDArray g = Nd4j.zeros(model.dataType(), n, d);
+        batches(model, values, rows, batch, (x, start, n) -> {
+            INDArray g = Nd4j.zeros(model.dataType(), n, model.inputDim());
             model.energyAndInputGradient(x, g);
-            double[] norms = g.norm2(1).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
-            System.arraycopy(norms, 0, out, start, n);
-        }
+            System.arraycopy(g.norm2(1).castTo(DataType.DOUBLE).toDoubleVector(), 0, out, start, n);
+        });
         return out;
     }
 
@@ -52,28 +67,20 @@ public final class Energies {
      *
      * @return {energy, argmax, max probability} arrays of length {@code rows}
      */
-    public static double[][] hybridScores(org.sparkebm.core.model.HybridEnergy model, float[] values, int rows,
-                                          int batch) {
-        int d = model.inputDim();
+    public static double[][] hybridScores(HybridEnergy model, float[] values, int rows, int batch) {
         double[][] out = new double[3][rows];
-        for (int start = 0; start < rows; start += batch) {
-            int n = Math.min(batch, rows - start);
-            INDArray[] ep = model.energyAndProbabilities(rows(values, start, n, d, model.dataType()));
-            double[] e = ep[0].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
-            double[][] p = ep[1].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+        batches(model, values, rows, batch, (x, start, n) -> {
+            INDArray[] ep = model.energyAndProbabilities(x);
+            double[] e = ep[0].castTo(DataType.DOUBLE).toDoubleVector();
+            double[][] p = ep[1].castTo(DataType.DOUBLE).toDoubleMatrix();
             for (int i = 0; i < n; i++) {
-                int arg = org.sparkebm.core.model.HybridEnergy.argMax(p[i]);
+                int arg = HybridEnergy.argMax(p[i]);
                 out[0][start + i] = e[i];
                 out[1][start + i] = arg;
                 out[2][start + i] = p[i][arg];
             }
-        }
+        });
         return out;
-    }
-
-    /** Rows {@code [start, start + n)} of {@code values} as a new {@code [n, d]} array of {@code type}. */
-    private static INDArray rows(float[] values, int start, int n, int d, org.nd4j.linalg.api.buffer.DataType type) {
-        return Nd4j.createFromArray(Arrays.copyOfRange(values, start * d, (start + n) * d)).reshape(n, d).castTo(type);
     }
 
     /** {@code n} quantiles (n ≥ 2) of the values at 0, 1/(n−1), …, 1 with linear interpolation. */

@@ -87,33 +87,41 @@ public final class ImageClassifier {
      * (null: all classes): the readout when every sample is known to be one of a few classes.
      */
     public int[] predict(float[] samples, int n, int[] among) {
-        int d = samples.length / n;
+        float[] p = probabilities(samples, n);
         int[] out = new int[n];
+        for (int r = 0; r < n; r++) {
+            out[r] = argMax(p, r, among);
+        }
+        return out;
+    }
+
+    /** Class probabilities of {@code n} rows of {@code samples} (read): a new row-major {@code n × classes} array. */
+    public float[] probabilities(float[] samples, int n) {
+        int d = samples.length / n;
+        float[] out = new float[n * classes];
         int batch = 1024;
         for (int start = 0; start < n; start += batch) {
             int m = Math.min(batch, n - start);
-            float[] x = new float[m * d];
-            System.arraycopy(samples, start * d, x, 0, m * d);
-            INDArray p = net.output(NdArrays.of(x, m, d), false);
-            if (among == null) {
-                INDArray arg = Nd4j.argMax(p, 1);
-                for (int r = 0; r < m; r++) {
-                    out[start + r] = arg.getInt(r);
-                }
-                continue;
-            }
-            float[] pr = p.dup('c').data().asFloat();
-            for (int r = 0; r < m; r++) {
-                int best = among[0];
-                for (int c : among) {
-                    if (pr[r * classes + c] > pr[r * classes + best]) {
-                        best = c;
-                    }
-                }
-                out[start + r] = best;
-            }
+            float[] x = java.util.Arrays.copyOfRange(samples, start * d, (start + m) * d);
+            float[] p = net.output(NdArrays.of(x, m, d), false).dup('c').data().asFloat();
+            System.arraycopy(p, 0, out, start * classes, m * classes);
         }
         return out;
+    }
+
+    /** The most probable class of row {@code r} of {@code probs} (read), among {@code among} only (null: all). */
+    public int argMax(float[] probs, int r, int[] among) {
+        int best = among == null ? 0 : among[0];
+        if (among == null) {
+            for (int c = 1; c < classes; c++) {
+                best = probs[r * classes + c] > probs[r * classes + best] ? c : best;
+            }
+            return best;
+        }
+        for (int c : among) {
+            best = probs[r * classes + c] > probs[r * classes + best] ? c : best;
+        }
+        return best;
     }
 
     /** Fraction of correctly classified rows of a labelled set. */

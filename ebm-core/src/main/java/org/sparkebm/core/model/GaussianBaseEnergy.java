@@ -1,7 +1,6 @@
 package org.sparkebm.core.model;
 
 import java.util.function.UnaryOperator;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -10,36 +9,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the model is exactly the base, so walkers can be drawn from the initial model (Jarzynski training needs that,
  * seed 003). The base term has no parameters: the θ-gradient is f's.
  */
-public final class GaussianBaseEnergy implements EnergyModel {
-    private final EnergyModel inner;
+public final class GaussianBaseEnergy extends ForwardingEnergy {
     private final double std;
     private final FittedGaussian fitted;
 
     public GaussianBaseEnergy(EnergyModel inner, double std) {
+        super(inner);
         if (!(std > 0)) {
             throw new IllegalArgumentException("base std must be > 0");
         }
-        this.inner = inner;
         this.std = std;
         this.fitted = null;
     }
 
     public GaussianBaseEnergy(EnergyModel inner, FittedGaussian fitted) {
-        if (fitted.dim() != flat(inner.sampleShape())) {
+        super(inner);
+        if (fitted.dim() != inner.inputDim()) {
             throw new IllegalArgumentException("the Gaussian base has dimension " + fitted.dim() + ", samples have "
-                    + flat(inner.sampleShape()));
+                    + inner.inputDim());
         }
-        this.inner = inner;
         this.std = Double.NaN;
         this.fitted = fitted;
-    }
-
-    private static int flat(int[] shape) {
-        int d = 1;
-        for (int s : shape) {
-            d *= s;
-        }
-        return d;
     }
 
     /** The fitted base, or null for N(0, s²I). */
@@ -53,7 +43,7 @@ public final class GaussianBaseEnergy implements EnergyModel {
     }
 
     public EnergyModel inner() {
-        return inner;
+        return wrapped;
     }
 
     public double std() {
@@ -68,43 +58,13 @@ public final class GaussianBaseEnergy implements EnergyModel {
     }
 
     @Override
-    public int[] sampleShape() {
-        return inner.sampleShape();
-    }
-
-    @Override
-    public long numParams() {
-        return inner.numParams();
-    }
-
-    @Override
-    public DataType dataType() {
-        return inner.dataType();
-    }
-
-    @Override
-    public INDArray params() {
-        return inner.params();
-    }
-
-    @Override
-    public void release() {
-        inner.release();
-    }
-
-    @Override
-    public void setParams(INDArray flat) {
-        inner.setParams(flat);
-    }
-
-    @Override
     public INDArray energy(INDArray x) {
-        return inner.energy(x).addi(base(x));
+        return wrapped.energy(x).addi(base(x));
     }
 
     @Override
     public INDArray energyAndInputGradient(INDArray x, INDArray gradient) {
-        INDArray e = inner.energyAndInputGradient(x, gradient);
+        INDArray e = wrapped.energyAndInputGradient(x, gradient);
         if (fitted != null) {
             return e.addi(fitted.energy(x, gradient));
         }
@@ -115,12 +75,12 @@ public final class GaussianBaseEnergy implements EnergyModel {
     @Override
     public ParamGradient paramGradient(INDArray x, UnaryOperator<INDArray> coeffs) {
         INDArray b = base(x);
-        ParamGradient g = inner.paramGradient(x, fe -> coeffs.apply(fe.add(b)));
+        ParamGradient g = wrapped.paramGradient(x, fe -> coeffs.apply(fe.add(b)));
         return new ParamGradient(g.energies().addi(b), g.gradient());
     }
 
     @Override
     public GaussianBaseEnergy copy() {
-        return fitted != null ? new GaussianBaseEnergy(inner.copy(), fitted) : new GaussianBaseEnergy(inner.copy(), std);
+        return fitted != null ? new GaussianBaseEnergy(wrapped.copy(), fitted) : new GaussianBaseEnergy(wrapped.copy(), std);
     }
 }

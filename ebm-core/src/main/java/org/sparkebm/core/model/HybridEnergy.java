@@ -22,7 +22,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * −f(x)[y]). Every gradient is one DL4J backpropagation of ∂L/∂(outputs); {@code GradientCheck} tests check them
  * against finite differences.
  */
-public final class HybridEnergy implements EnergyModel {
+public final class HybridEnergy extends ForwardingEnergy {
     /** Which energy. */
     public enum Kind { JEM, MJEM }
 
@@ -31,15 +31,18 @@ public final class HybridEnergy implements EnergyModel {
     private final MlpEnergy net;
 
     public HybridEnergy(Kind kind, int classes, int[] sampleShape, int[] hidden, Activation activation, DataType type) {
+        this(kind, classes, new MlpEnergy(sampleShape, hidden, activation, type, checked(classes) + 1));
+    }
+
+    private static int checked(int classes) {
         if (classes < 2) {
             throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
         }
-        this.kind = kind;
-        this.classes = classes;
-        this.net = new MlpEnergy(sampleShape, hidden, activation, type, classes + 1);
+        return classes;
     }
 
     private HybridEnergy(Kind kind, int classes, MlpEnergy net) {
+        super(net);
         this.kind = kind;
         this.classes = classes;
         this.net = net;
@@ -57,31 +60,6 @@ public final class HybridEnergy implements EnergyModel {
 
     public int classes() {
         return classes;
-    }
-
-    @Override
-    public int[] sampleShape() {
-        return net.sampleShape();
-    }
-
-    @Override
-    public long numParams() {
-        return net.numParams();
-    }
-
-    @Override
-    public DataType dataType() {
-        return net.dataType();
-    }
-
-    @Override
-    public INDArray params() {
-        return net.params();
-    }
-
-    @Override
-    public void setParams(INDArray flat) {
-        net.setParams(flat);
     }
 
     private INDArray logitsOf(INDArray out) {
@@ -226,32 +204,7 @@ public final class HybridEnergy implements EnergyModel {
             throw new IllegalArgumentException("class " + y + " outside [0, " + classes + ")");
         }
         HybridEnergy self = this;
-        return new EnergyModel() {
-            @Override
-            public int[] sampleShape() {
-                return self.sampleShape();
-            }
-
-            @Override
-            public long numParams() {
-                return self.numParams();
-            }
-
-            @Override
-            public DataType dataType() {
-                return self.dataType();
-            }
-
-            @Override
-            public INDArray params() {
-                return self.params();
-            }
-
-            @Override
-            public void setParams(INDArray flat) {
-                self.setParams(flat);
-            }
-
+        return new ForwardingEnergy(self) {
             private INDArray energyOf(INDArray out) {
                 INDArray p = softmax(self.logitsOf(out));
                 INDArray logp = Transforms.log(p.getColumn(y), true);
