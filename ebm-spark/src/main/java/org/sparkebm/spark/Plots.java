@@ -19,6 +19,23 @@ import org.sparkebm.core.model.EnergyModel;
 public final class Plots {
     private Plots() {}
 
+    /**
+     * Samples as the images they show: {@code n} rows of {@code samples} (read) with sample shape {@code shape},
+     * reconstructed through the run's {@code data.projection} when it has one; null when they are not grey images.
+     */
+    static Shown images(org.sparkebm.core.config.RunConfig cfg, int[] shape, float[] samples, int n) {
+        float[] x = samples;
+        if (cfg.data().projection() != null) {
+            org.sparkebm.core.data.PcaProjection p = org.sparkebm.core.data.PcaProjection.read(cfg.data().projection());
+            shape = p.sourceShape();
+            x = p.reconstruct(samples, n);
+        }
+        return shape.length == 3 && shape[0] == 1 ? new Shown(x, shape[1], shape[2]) : null;
+    }
+
+    /** Grey images, {@code h × w} each, row-major. */
+    record Shown(float[] pixels, int h, int w) {}
+
     /** A grid of image samples ({@code [n, C·H·W]} row-major, values in [−1, 1]), 8 per row, 2x scale. */
     public static byte[] imageGrid(float[] samples, int n, int h, int w) throws IOException {
         return imageGrid(samples, n, h, w, Math.min(8, n));

@@ -16,7 +16,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.data.DataException;
@@ -155,10 +154,11 @@ public final class SampleJob {
         EnergyModel model = m.model();
         double[] energy = org.sparkebm.core.eval.Energies.of(model, samples, n, 256);
         model.release();
-        write(spark, a.arg(1), m, samples, energy, n, dim, target == -2 && n % classes == 0 ? n / classes : 8);
-        if (target == -2 && m.sampleShape().length == 3) {
+        Plots.Shown img = Plots.images(m.config(), m.sampleShape(), samples, n);
+        write(spark, a.arg(1), model, samples, img, energy, n, dim, target == -2 && n % classes == 0 ? n / classes : 8);
+        if (target == -2 && img != null) {
             // one grid per class as well: class y holds chains [⌈y·n/K⌉, ⌈(y+1)·n/K⌉)
-            int[] shape = m.sampleShape();
+            int px = img.h() * img.w();
             Starts st = bs.value();
             for (int y = 0; y < classes; y++) {
                 int from = -1;
@@ -170,9 +170,9 @@ public final class SampleJob {
                     }
                 }
                 if (from >= 0) {
-                    float[] block = java.util.Arrays.copyOfRange(samples, from * dim, to * dim);
+                    float[] block = java.util.Arrays.copyOfRange(img.pixels(), from * px, to * px);
                     HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(HadoopFiles.path(a.arg(1)),
-                            "samples-class-" + y + ".png"), Plots.imageGrid(block, to - from, shape[1], shape[2]));
+                            "samples-class-" + y + ".png"), Plots.imageGrid(block, to - from, img.h(), img.w()));
                 }
             }
         }
@@ -235,7 +235,7 @@ public final class SampleJob {
                 }
                 EnergyModel target = g.getKey() < 0 ? model
                         : ((org.sparkebm.core.model.HybridEnergy) model).conditional(g.getKey());
-                INDArray xs = Nd4j.createFromArray(sub).reshape(rows.size(), dim);
+                INDArray xs = org.sparkebm.core.util.NdArrays.of(sub, rows.size(), dim);
                 sampler.run(target, xs, steps, new ChainNoise(seed, 0, p, subIds, dim, DataType.FLOAT)); // in place
                 float[] moved = xs.reshape((long) rows.size() * dim).toFloatVector();
                 for (int k = 0; k < rows.size(); k++) {
@@ -247,9 +247,12 @@ public final class SampleJob {
         return x;
     }
 
-    /** @param cols images per row of the grid (n/K with class=all: one row per class) */
-    private static void write(SparkSession spark, String outDir, ModelFile.Loaded m, float[] samples, double[] energy,
-                              int n, int dim, int cols) throws IOException {
+    /**
+     * @param img  the samples as images (null: not images)
+     * @param cols images per row of the grid (n/K with class=all: one row per class)
+     */
+    private static void write(SparkSession spark, String outDir, EnergyModel model, float[] samples, Plots.Shown img,
+                              double[] energy, int n, int dim, int cols) throws IOException {
         org.apache.hadoop.fs.Path dir = HadoopFiles.path(outDir);
         StructType schema = new StructType().add("index", DataTypes.IntegerType, false)
                 .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
@@ -264,25 +267,13 @@ public final class SampleJob {
         }
         HadoopFiles.writeFrame(spark.createDataFrame(rows, schema).coalesce(1),
                 new org.apache.hadoop.fs.Path(dir, "samples.parquet").toString(), "parquet");
-        int[] shape = m.sampleShape();
-        float[] images = samples;
-        if (m.config().data().projection() != null) {
-            // principal coordinates (kept in the Parquet file): the images and IDX file show what they reconstruct
-            org.sparkebm.core.data.PcaProjection p = org.sparkebm.core.data.PcaProjection.read(m.config().data().projection());
-            shape = p.sourceShape();
-            images = p.reconstruct(samples, n);
-        }
-        if (shape.length == 3 && shape[0] == 1) {
-            int h = shape[1];
-            int w = shape[2];
-            float[] img = images;
+        if (img != null) {
             HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples.png"),
-                    Plots.imageGrid(img, n, h, w, Math.min(cols, n)));
+                    Plots.imageGrid(img.pixels(), n, img.h(), img.w(), Math.min(cols, n)));
             HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples-idx3-ubyte"),
-                    out -> IdxReader.writeImages(out, img, n, h, w));
+                    out -> IdxReader.writeImages(out, img.pixels(), n, img.h(), img.w()));
         } else if (dim == 2) {
             Dataset pts = new Dataset(samples, n, new int[] {2}, null);
-            EnergyModel model = m.model();
             HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples.png"),
                     Plots.density2d(model, Plots.bounds(pts), samples, n));
         }

@@ -29,7 +29,7 @@ public final class ShardLoader {
                 all = firstRows(all, d.limit());
             }
             if (d.projection() != null) {
-                all = org.sparkebm.core.data.PcaProjection.read(d.projection()).project(all.requireFinite(d.path()), d.path());
+                all = org.sparkebm.core.data.PcaProjection.read(d.projection()).project(all, d.path());
             }
         }
         String src = d.synthetic() ? "data.source=" + d.source() : d.path();

@@ -406,15 +406,9 @@ public final class TrainJob {
                 break;
             }
         }
-        int[] shape = data.sampleShape();
-        if (cfg.data().projection() != null) {
-            // principal coordinates: drawn as the images they reconstruct
-            org.sparkebm.core.data.PcaProjection proj = org.sparkebm.core.data.PcaProjection.read(cfg.data().projection());
-            shape = proj.sourceShape();
-            chains = proj.reconstruct(chains, n);
-        }
-        if (shape.length == 3 && shape[0] == 1) {
-            outputs.writePng("samples.png", Plots.imageGrid(chains, n, shape[1], shape[2]));
+        Plots.Shown img = Plots.images(cfg, data.sampleShape(), chains, n);
+        if (img != null) {
+            outputs.writePng("samples.png", Plots.imageGrid(img.pixels(), n, img.h(), img.w()));
         } else if (d == 2) {
             outputs.writePng("samples.png", Plots.dataBesideDensity(model, data, chains, n));
         }

@@ -166,7 +166,8 @@ public final class HybridEnergy extends ForwardingEnergy {
         }
         eps.get(NDArrayIndex.interval(0, m), NDArrayIndex.interval(0, classes))
                 .assign(Nd4j.create(p).castTo(out.dataType()));
-        INDArray energies = null;
+        // without generative rows, the classification rows' energies (from the same forward pass) for the metrics
+        INDArray energies = xGen == null ? energyOf(out) : null;
         if (xGen != null) {
             INDArray genOut = out.get(NDArrayIndex.interval(m, out.size(0)), NDArrayIndex.all());
             energies = energyOf(genOut);
@@ -188,7 +189,7 @@ public final class HybridEnergy extends ForwardingEnergy {
     }
 
     /**
-     * @param energies   E of the generative rows, or null
+     * @param energies   E of the generative rows; without generative rows, E of the classification rows
      * @param gradient   flat ∂θ of the objective
      * @param crossEntropy mean cross-entropy of the classification rows
      * @param accuracy   their accuracy (argmax f = label)

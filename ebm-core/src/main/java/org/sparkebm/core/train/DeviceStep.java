@@ -146,7 +146,7 @@ public final class DeviceStep {
         byte[] encoded = release(spec, delta, residual, runSeed, round, partition);
         // no negatives: report the mean energy of the classification batch for both (finite, so the divergence guard
         // still judges the run)
-        double e = model.energy(b.x()).meanNumber().doubleValue();
+        double e = hg.energies().meanNumber().doubleValue();
         DeviceMetrics metrics = new DeviceMetrics(partition, e, e, spec.hybrid().clfWeight() * hg.crossEntropy(),
                 gradNorm, encoded.length, 0, (System.nanoTime() - t0) / 1e9, hg.crossEntropy(), hg.accuracy());
         return new DeviceResult(new DeviceState(state.init(), state.buffer(), residual, state.rounds() + 1, null),
