@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkebm.core.model.ConvEnergy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -118,6 +119,37 @@ public class ElementwiseBench {
                 float si = sv.get(k);
                 o.put(k, d.get(k) * (si + av.get(k) * (1 - si)));
             }
+        }
+        return out;
+    }
+
+    /**
+     * What ConvEnergy runs for the SiLU forward: its fused fp32 pass (vectorised when the JVM has
+     * jdk.incubator.vector, as bench/kernels.sh gives it; {@code -Dsparkebm.scalarSilu=true} forces the scalar path).
+     */
+    @Benchmark
+    public Object siluForward() {
+        for (int l = 0; l < 3; l++) {
+            ConvEnergy.siluForward(z[l], s[l], out[l]);
+        }
+        return out;
+    }
+
+    /** What ConvEnergy runs for the SiLU backward (in place on a copy of dA, so every call sees the same inputs). */
+    @Benchmark
+    public Object siluBackward() {
+        for (int l = 0; l < 3; l++) {
+            out[l].assign(dA[l]);
+            ConvEnergy.siluBackward(out[l], s[l], a[l], t[l]);
+        }
+        return out;
+    }
+
+    /** The copy that {@link #siluBackward} includes, to subtract. */
+    @Benchmark
+    public Object copy() {
+        for (int l = 0; l < 3; l++) {
+            out[l].assign(dA[l]);
         }
         return out;
     }
