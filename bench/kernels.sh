@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/submit/common.sh"
-(cd "$here" && mvn -q -B install -DskipTests -pl ebm-core,ebm-bench)
+(cd "$here" && mvn -q -B install -DskipTests -pl ebm-bench -am)
 (cd "$here/ebm-bench" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
 cp="$here/ebm-bench/target/classes:$here/ebm-core/target/classes:$(cat "$here/ebm-bench/target/classpath.txt")"
 filter="${1:-.}"

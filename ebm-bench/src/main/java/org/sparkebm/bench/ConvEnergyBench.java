@@ -19,7 +19,8 @@ import org.sparkebm.core.model.ConvEnergy;
 /**
  * The W2 energy net's kernels on one thread (stack.md's table measures the same step: 52.9 ms for libnd4j's ops on
  * oneDNN, 41.4 ms for PyTorch, per 64 images): one Langevin step's forward + input gradient at the chain batch, and
- * the parameter gradient at data + chains.
+ * the parameter gradient at data + chains; with the conv layers on oneDNN directly (AUTO, the default) and on
+ * libnd4j's ops (LIBND4J), side by side in one run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -27,6 +28,9 @@ import org.sparkebm.core.model.ConvEnergy;
 public class ConvEnergyBench {
     @Param({"64"})
     int batch;
+
+    @Param({"AUTO", "LIBND4J"})
+    ConvEnergy.Kernels kernels;
 
     ConvEnergy net;
     INDArray x;
@@ -37,7 +41,7 @@ public class ConvEnergyBench {
     public void setup() {
         net = new ConvEnergy(new int[] {1, 28, 28}, List.of(new ConvEnergy.ConvLayer(32, 3, 1, 1),
                 new ConvEnergy.ConvLayer(64, 4, 2, 1), new ConvEnergy.ConvLayer(64, 4, 2, 1)), DataType.FLOAT)
-                .initialise(new SplittableRandom(0));
+                .initialise(new SplittableRandom(0)).withKernels(kernels);
         x = Nd4j.rand(DataType.FLOAT, batch, 784).muli(2).subi(1);
         x2 = Nd4j.rand(DataType.FLOAT, 2 * batch, 784).muli(2).subi(1);
         grad = Nd4j.createUninitialized(DataType.FLOAT, batch, 784);

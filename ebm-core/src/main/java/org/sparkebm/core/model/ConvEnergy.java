@@ -6,20 +6,18 @@ import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A convolutional energy: [Conv(k×k, stride s, pad p) → SiLU]* → Flatten (C, H, W order) → Dense(1).
  *
- * <p>Built directly on libnd4j's {@code conv2d} (forward), {@code deconv2d} (input gradient) and
- * {@code conv2d_bp} (parameter gradient) ops rather than DL4J's ConvolutionLayer: with the oneDNN natives these
- * are ~15x faster than DL4J's layers as shipped (measured in shared/stack.md: 52.9 ms vs 817 ms per 64-image
- * step), because DL4J M2.1 never enables its oneDNN helper. Activations are NCHW, weights {@code [kH, kW, iC, oC]}.
- * The sigmoid of each pre-activation is kept from the forward pass and reused for the SiLU derivative, and all
- * activation buffers are reused across calls of the same batch size ({@link Scratch}): an instance is not
- * thread-safe (each device task builds its own model).
+ * <p>The conv layers run as a {@link ConvStack}: in fp32 on oneDNN's primitives directly ({@link DnnlConvStack}),
+ * keeping activations in oneDNN's blocked layout between layers; in fp64, or where oneDNN's natives do not load,
+ * on libnd4j's conv ops ({@link Nd4jConvStack}). Either is ~15x faster than DL4J's ConvolutionLayer as shipped
+ * (shared/stack.md: DL4J M2.1 never enables its oneDNN helper). Weights {@code [kH, kW, iC, oC]}. A stack keeps
+ * its activation buffers for one batch size (the last two sizes are kept): an instance is not thread-safe (each
+ * device task builds its own model).
  *
  * <p>Every layer must satisfy {@code (H + 2p − k) mod s = 0} so that {@code deconv2d} restores the input size
  * exactly (checked at construction). θ layout: for each conv layer W (c order) then b; then the dense weight
@@ -129,101 +127,92 @@ public final class ConvEnergy extends FlatParamEnergy {
         return layers;
     }
 
-    private int[] convArgs(ConvLayer c) {
-        return new int[] {c.kernel(), c.kernel(), c.stride(), c.stride(), c.padding(), c.padding(), 1, 1, 0, 0, 0};
-    }
-
-    /**
-     * Activation buffers for one batch size, reused across calls: a Langevin chain calls this model K times per round
-     * at the same batch size, and allocating fresh native arrays of up to 6.4 MB (layer 1 at batch 64) several times
-     * per layer per call cost more than the elementwise work itself (the JMH Langevin step went from 178.5 to 73.6 ms
-     * with these buffers: docs/results/performance.md). Arrays in here never escape a call.
-     */
-    private final class Scratch {
-        final INDArray[] z = new INDArray[layers.size()];   // pre-activations
-        final INDArray[] s = new INDArray[layers.size()];   // sigmoid(z)
-        final INDArray[] a = new INDArray[layers.size()];   // SiLU outputs
-        final INDArray[] din = new INDArray[layers.size()]; // gradients w.r.t. each layer's input
-        final INDArray[] t = new INDArray[layers.size()];   // SiLU derivative
-        final INDArray ones;
-        final INDArray dA;                                  // [n, F] gradient at the features
-
-        Scratch(long n) {
-            for (int l = 0; l < layers.size(); l++) {
-                int[] o = shapes[l + 1];
-                int[] i = shapes[l];
-                z[l] = Nd4j.createUninitialized(type, n, o[0], o[1], o[2]);
-                s[l] = Nd4j.createUninitialized(type, n, o[0], o[1], o[2]);
-                a[l] = Nd4j.createUninitialized(type, n, o[0], o[1], o[2]);
-                t[l] = Nd4j.createUninitialized(type, n, o[0], o[1], o[2]);
-                din[l] = Nd4j.createUninitialized(type, n, i[0], i[1], i[2]);
-            }
-            ones = Nd4j.ones(type, n, 1);
-            dA = Nd4j.createUninitialized(type, n, flat);
-        }
-
-        void close() {
-            for (INDArray[] group : new INDArray[][] {z, s, a, din, t, {ones, dA}}) {
-                for (INDArray x : group) {
-                    if (x != null && x.closeable()) {
-                        x.close();
-                    }
-                }
-            }
-        }
-    }
-
-    private Scratch scratch;
-    private long scratchRows = -1;
-    private Scratch scratch2;
-    private long scratch2Rows = -1;
+    /** The conv layers for the last two batch sizes used (a round uses the chain batch and data + chains). */
+    private ConvStack stack;
+    private long stackRows = -1;
+    private ConvStack stack2;
+    private long stack2Rows = -1;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ConvEnergy.class.getName());
 
     @Override
     public void release() {
-        for (Scratch sc : new Scratch[] {scratch, scratch2}) {
-            if (sc != null) {
-                sc.close();
+        for (ConvStack st : new ConvStack[] {stack, stack2}) {
+            if (st != null) {
+                st.close();
             }
         }
-        scratch = null;
-        scratch2 = null;
-        scratchRows = -1;
-        scratch2Rows = -1;
+        stack = null;
+        stack2 = null;
+        dFeatures = null;
+        stackRows = -1;
+        stack2Rows = -1;
     }
 
-    /** The buffers for batch size n (the last two sizes are kept: chain batch and data + chains). */
-    private Scratch scratch(long n) {
-        if (scratchRows == n) {
-            return scratch;
+    /** The stack for batch size n, made on first use: oneDNN directly for fp32 when it loads, else libnd4j's ops. */
+    private ConvStack stack(long n) {
+        if (stackRows == n) {
+            return stack;
         }
-        if (scratch2Rows == n) {
-            Scratch t = scratch;
-            long tr = scratchRows;
-            scratch = scratch2;
-            scratchRows = scratch2Rows;
-            scratch2 = t;
-            scratch2Rows = tr;
-            return scratch;
+        if (stack2Rows == n) {
+            ConvStack t = stack;
+            long tr = stackRows;
+            stack = stack2;
+            stackRows = stack2Rows;
+            stack2 = t;
+            stack2Rows = tr;
+            return stack;
         }
-        scratch2 = scratch;
-        scratch2Rows = scratchRows;
-        scratch = new Scratch(n);
-        scratchRows = n;
-        return scratch;
+        if (stack2 != null) {
+            stack2.close();
+        }
+        stack2 = stack;
+        stack2Rows = stackRows;
+        stack = newStack(n);
+        stackRows = n;
+        return stack;
     }
 
-    /** Forward pass: per layer the input, z, sigmoid(z) and SiLU(z) (all in {@code sc}); returns new energies. */
-    private INDArray forward(INDArray x, Scratch sc, INDArray[] inputs) {
-        long n = x.size(0);
-        INDArray in = (x.ordering() == 'c' && !x.isView() ? x : x.dup('c')).reshape('c', n, inShape[0], inShape[1], inShape[2]);
-        for (int l = 0; l < layers.size(); l++) {
-            inputs[l] = in;
-            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in, weights[l], biases[l]).addOutputs(sc.z[l])
-                    .addIntegerArguments(convArgs(layers.get(l))).build());
-            siluForward(sc.z[l], sc.s[l], sc.a[l]);
-            in = sc.a[l];
+    /** Which kernels run the conv layers. */
+    public enum Kernels {
+        /** oneDNN directly for fp32 when its natives load here, else libnd4j's ops (the default). */
+        AUTO,
+        /** libnd4j's conv ops always (the fp64 path; for comparisons). */
+        LIBND4J
+    }
+
+    private Kernels kernels = Kernels.AUTO;
+
+    /** Chooses the kernels (for benchmarks and tests); the buffers of the previous choice are freed. */
+    public ConvEnergy withKernels(Kernels k) {
+        release();
+        kernels = k;
+        return this;
+    }
+
+    private ConvStack newStack(long n) {
+        if (kernels == Kernels.AUTO && type == DataType.FLOAT && DnnlConvStack.available()) {
+            try {
+                return new DnnlConvStack(layers, shapes, weights, biases, n);
+            } catch (IllegalStateException e) {
+                LOG.warning("conv energy on libnd4j's ops: " + e.getMessage());
+            }
         }
-        return in.reshape('c', n, flat).mmul(denseW).addi(denseB.getDouble(0)).reshape(-1);
+        return new Nd4jConvStack(layers, shapes, weights, biases, type, n);
+    }
+
+    /** Which implementation the fp32 energy uses in this JVM: "oneDNN" or "libnd4j". */
+    public static String backend() {
+        return DnnlConvStack.available() ? "oneDNN" : "libnd4j";
+    }
+
+    /** The features of x (a plain copy of x is made when x is a view or not 'c' ordered). */
+    private INDArray features(INDArray x) {
+        INDArray in = x.ordering() == 'c' && !x.isView() && x.offset() == 0 ? x : x.dup('c');
+        return stack(x.size(0)).forward(in);
+    }
+
+    private INDArray denseEnergy(INDArray features) {
+        return features.mmul(denseW).addi(denseB.getDouble(0)).reshape(-1);
     }
 
     /**
@@ -266,58 +255,55 @@ public final class ConvEnergy extends FlatParamEnergy {
 
     @Override
     public INDArray energy(INDArray x) {
-        return forward(x, scratch(x.size(0)), new INDArray[layers.size()]);
+        return denseEnergy(features(x));
     }
 
     @Override
     public INDArray energyAndInputGradient(INDArray x, INDArray gradient) {
         long n = x.size(0);
-        Scratch sc = scratch(n);
-        INDArray[] inputs = new INDArray[layers.size()];
-        INDArray e = forward(x, sc, inputs);
-        int[] last = shapes[layers.size()];
-        sc.ones.mmul(denseW.reshape(1, flat), sc.dA);
-        INDArray dA = sc.dA.reshape('c', n, last[0], last[1], last[2]);
-        for (int l = layers.size() - 1; l >= 0; l--) {
-            INDArray dz = siluBackward(dA, sc.s[l], sc.a[l], sc.t[l]);
-            Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(dz, weights[l]).addOutputs(sc.din[l])
-                    .addIntegerArguments(convArgs(layers.get(l))).build());
-            dA = sc.din[l];
+        INDArray e = denseEnergy(features(x));
+        if (dFeatures == null || dFeatures.size(0) != n) {
+            dFeatures = Nd4j.createUninitialized(type, n, flat);
         }
-        gradient.assign(dA.reshape('c', n, inputDim()));
+        dFeatures.assign(denseW.reshape(1, flat).broadcast(n, flat)); // dE/d(features) = w for every row
+        if (plain(gradient)) {
+            stack.inputGradient(dFeatures, gradient);
+        } else {
+            INDArray g = Nd4j.createUninitialized(type, gradient.shape());
+            stack.inputGradient(dFeatures, g);
+            gradient.assign(g);
+        }
         return e;
     }
+
+    private INDArray dFeatures; // reused across the Langevin steps of a round
 
     @Override
     public ParamGradient paramGradient(INDArray x, UnaryOperator<INDArray> coeffs) {
         long n = x.size(0);
-        Scratch sc = scratch(n);
-        INDArray[] inputs = new INDArray[layers.size()];
-        INDArray energies = forward(x, sc, inputs);
+        INDArray features = features(x);
+        INDArray energies = denseEnergy(features);
         INDArray c = coeffs.apply(energies).reshape(n, 1).castTo(type);
         INDArray g = Nd4j.zeros(type, theta.length());
         long off = theta.length() - flat - 1;
         // dense layer: dW = featuresᵀ c, db = Σ c
-        INDArray features = sc.a[layers.size() - 1].reshape('c', n, flat);
         g.get(NDArrayIndex.interval(off, off + flat)).assign(features.transpose().mmul(c).reshape(-1));
         g.putScalar(theta.length() - 1, c.sumNumber().doubleValue());
-        int[] last = shapes[layers.size()];
-        c.mmul(denseW.reshape(1, flat), sc.dA);
-        INDArray dA = sc.dA.reshape('c', n, last[0], last[1], last[2]);
+        INDArray dFeatures = c.mmul(denseW.reshape(1, flat));
+        INDArray[] dW = new INDArray[layers.size()];
+        INDArray[] dB = new INDArray[layers.size()];
+        for (int l = 0; l < layers.size(); l++) {
+            dW[l] = Nd4j.createUninitialized(type, weights[l].shape());
+            dB[l] = Nd4j.createUninitialized(type, layers.get(l).outChannels());
+        }
+        stack.paramGradient(dFeatures, dW, dB);
         long end = off;
         for (int l = layers.size() - 1; l >= 0; l--) {
-            ConvLayer cl = layers.get(l);
-            INDArray dz = siluBackward(dA, sc.s[l], sc.a[l], sc.t[l]);
-            INDArray dW = Nd4j.createUninitialized(type, weights[l].shape());
-            INDArray dB = Nd4j.createUninitialized(type, cl.outChannels());
-            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(inputs[l], weights[l], biases[l], dz)
-                    .addOutputs(sc.din[l], dW, dB).addIntegerArguments(convArgs(cl)).build());
-            long bStart = end - cl.outChannels();
-            long wStart = bStart - dW.length();
-            g.get(NDArrayIndex.interval(wStart, bStart)).assign(dW.reshape(-1));
-            g.get(NDArrayIndex.interval(bStart, end)).assign(dB);
+            long bStart = end - layers.get(l).outChannels();
+            long wStart = bStart - dW[l].length();
+            g.get(NDArrayIndex.interval(wStart, bStart)).assign(dW[l].reshape(-1));
+            g.get(NDArrayIndex.interval(bStart, end)).assign(dB[l]);
             end = wStart;
-            dA = sc.din[l];
         }
         return new ParamGradient(energies, g);
     }
@@ -325,6 +311,7 @@ public final class ConvEnergy extends FlatParamEnergy {
     @Override
     public ConvEnergy copy() {
         ConvEnergy m = new ConvEnergy(inShape, new ArrayList<>(layers), type);
+        m.kernels = kernels;
         m.setParams(theta);
         return m;
     }
