@@ -61,7 +61,6 @@ final class DnnlConvStack implements ConvStack {
         return Engine.CPU != null;
     }
 
-    private final List<ConvEnergy.ConvLayer> layers;
     private final INDArray[] weights;
     private final INDArray[] biases;
     private final long n;
@@ -201,7 +200,6 @@ final class DnnlConvStack implements ConvStack {
         if (!available()) {
             throw new IllegalStateException("oneDNN is not available");
         }
-        this.layers = layers;
         this.weights = weights;
         this.biases = biases;
         this.n = n;
@@ -265,10 +263,6 @@ final class DnnlConvStack implements ConvStack {
         return x.data().addressPointer();
     }
 
-    private static void run(primitive p, stream st, IntMemoryMap args) {
-        p.execute(st, args);
-    }
-
     @Override
     public INDArray forward(INDArray x) {
         if (x.size(0) != n) {
@@ -283,7 +277,7 @@ final class DnnlConvStack implements ConvStack {
             y.wPlain.assign(weights[l]);
             y.bPlain.assign(biases[l]);
             y.wToFwd.execute(stream, y.wUser, y.wFwd);
-            run(y.fwd, stream, y.fwdArgs);
+            y.fwd.execute(stream, y.fwdArgs);
             stream._wait();
             Silu.forward(y.zb, y.sb, y.ab, y.floats);
         }
@@ -306,7 +300,7 @@ final class DnnlConvStack implements ConvStack {
             Layer y = net[l];
             Silu.backward(y.dAb, y.sb, y.ab, y.floats);
             y.wToBwd.execute(stream, y.wUser, y.wBwd);
-            run(y.bwdData, stream, y.bwdDataArgs);
+            y.bwdData.execute(stream, y.bwdDataArgs);
             stream._wait();
         }
         dxUser.set_data_handle(address(dx));
@@ -324,12 +318,12 @@ final class DnnlConvStack implements ConvStack {
             if (y.bwInReorder != null) {
                 y.bwInReorder.execute(stream, y.in, y.bwIn);
             }
-            run(y.bwdWeights, stream, y.bwdWeightsArgs);
+            y.bwdWeights.execute(stream, y.bwdWeightsArgs);
             y.dWUser.set_data_handle(address(dW[l]));
             y.dWOut.execute(stream, y.dWBlocked, y.dWUser);
             if (l > 0) {
                 y.wToBwd.execute(stream, y.wUser, y.wBwd);
-                run(y.bwdData, stream, y.bwdDataArgs);
+                y.bwdData.execute(stream, y.bwdDataArgs);
             }
             stream._wait();
         }
