@@ -59,6 +59,8 @@ public final class RunOutputs {
         versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
         versions.put("nd4j", "1.0.0-M2.1");
         m.put("versions", versions);
+        // the conv energy's kernels in the driver's JVM (executors started with the same flags use the same ones)
+        m.put("conv_kernels", org.sparkebm.core.model.ConvEnergy.kernelsInUse());
         m.put("spark_master", master);
         m.put("sample_shape", sampleShape);
         m.put("num_params", numParams);

@@ -55,6 +55,7 @@ class LocalClusterIT {
             assertEquals(2, summary.get("executors").asInt(), "two executor JVMs");
             JsonNode manifest = json.readTree(dir.resolve("manifest.json").toFile());
             assertTrue(manifest.get("spark_master").asText().startsWith("local-cluster"), manifest.toString());
+            assertTrue(manifest.get("conv_kernels").asText().startsWith("oneDNN, SiLU vector"), manifest.toString());
             assertTrue(log.contains("[round 20/20]"), "progress lines on the console");
         } finally {
             p.destroyForcibly();

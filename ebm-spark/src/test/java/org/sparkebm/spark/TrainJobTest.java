@@ -89,6 +89,8 @@ class TrainJobTest {
         assertTrue(enc < dense);
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
         assertEquals("small", manifest.get("config").get("run.name").asText());
+        assertTrue(manifest.get("conv_kernels").asText().startsWith("oneDNN, SiLU vector ("), "the fast kernels, named: "
+                + manifest.get("conv_kernels"));
         ModelFile.Loaded m;
         try (InputStream in = Files.newInputStream(dir.resolve("model.bin"))) {
             m = ModelFile.read(in, "model.bin");

@@ -205,6 +205,11 @@ public final class ConvEnergy extends FlatParamEnergy {
         return DnnlConvStack.available() ? "oneDNN" : "libnd4j";
     }
 
+    /** The fp32 conv layers' kernels in this JVM, e.g. "oneDNN, SiLU vector (8 lanes)" (for run manifests). */
+    public static String kernelsInUse() {
+        return backend() + ", SiLU " + Silu.path();
+    }
+
     /** The features of x (a plain copy of x is made when x is a view or not 'c' ordered). */
     private INDArray features(INDArray x) {
         INDArray in = x.ordering() == 'c' && !x.isView() && x.offset() == 0 ? x : x.dup('c');
