@@ -32,7 +32,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and the weights once per call (they are small). Nothing in ND4J or DL4J exposes oneDNN's own memory layouts, so
  * the primitives are driven here.
  *
- * <p>Per layer l: forward {@code z = conv(in, W, b)}, {@code s = σ(z)}, {@code a = z·s}; input gradient: SiLU
+ * <p>Per layer l: forward {@code z = conv(in, W, b)}, {@code s = σ(z)}, {@code a = z·s} written over z (nothing
+ * reads z afterwards, and one buffer less per layer); input gradient: SiLU
  * derivative in place on dA, then backward-data into the previous layer's dA; parameter gradient: backward-weights
  * (dW, db) from the layer's input and dz. The primitives are made for one batch size n.
  */
@@ -136,12 +137,12 @@ final class DnnlConvStack implements ConvStack {
             memory.desc dst = fpd.dst_desc();
             z = mem(dst);
             s = mem(dst);
-            a = mem(dst);
+            a = z; // the SiLU writes z·σ(z) over z, which nothing reads afterwards
             dA = mem(dst);
             floats = (int) (dst.get_size() / Float.BYTES);
             zb = bytes(z);
             sb = bytes(s);
-            ab = bytes(a);
+            ab = zb;
             dAb = bytes(dA);
             wPlain = w.dup('c');
             wUser = own(new memory(desc(new long[] {c.outChannels(), inShape[0], c.kernel(), c.kernel()}, memory.format_tag.cdba),

@@ -60,8 +60,8 @@ final class Silu {
      * s = sigmoid(z), a = z·s over the first n floats of each buffer (native byte order, absolute indexing).
      *
      * @param z read
-     * @param s written
-     * @param a written (may not alias z or s)
+     * @param s written (may not alias z)
+     * @param a written; may alias z (each element is written after it is read)
      */
     static void forward(ByteBuffer z, ByteBuffer s, ByteBuffer a, int n) {
         if (VECTOR) {
