@@ -44,7 +44,7 @@ final class Silu {
     static {
         if (!VECTOR) {
             LOG.info("SiLU on the scalar path: start the JVM with --add-modules jdk.incubator.vector for the vectorised one"
-                    + " (same results, ≈ 5x faster)");
+                    + " (same results, several times faster)");
         }
     }
 

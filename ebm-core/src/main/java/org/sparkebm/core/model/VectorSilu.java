@@ -70,7 +70,8 @@ final class VectorSilu {
         p = p.fma(r, FloatVector.broadcast(F, 1f));
         // 2ⁿ as (n + 127) << 23: t lies in [2²³, 2²⁴), so its low 23 bits hold n + 2²² and shifting its bits left by
         // 23 leaves exactly n << 23 (the rest shifts out). The same as ((int) n + 127) << 23 in the scalar path;
-        // convert(F2I) would say it directly but JDK 17 does not intrinsify it on AVX2 (the loop ran 6x slower).
+        // convert(F2I) would say it directly but JDK 17 does not intrinsify it on AVX2 (a version using it ran
+        // several times slower).
         IntVector bits = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23);
         return p.mul(bits.reinterpretAsFloats());
     }
