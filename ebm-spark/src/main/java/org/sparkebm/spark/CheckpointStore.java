@@ -168,6 +168,7 @@ public final class CheckpointStore {
         }
     }
 
+    /** CRC32 of a file, streamed (bytes only, nothing deserialised on the driver). */
     private static long crcOf(Path p) throws IOException {
         java.util.zip.CRC32 c = new java.util.zip.CRC32();
         byte[] buf = new byte[1 << 16];

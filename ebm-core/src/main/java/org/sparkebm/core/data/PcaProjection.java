@@ -157,11 +157,7 @@ public final class PcaProjection implements java.io.Serializable {
             }
             out.writeInt(components());
             out.writeDouble(explained);
-            for (float[] a : new float[][] {mean, scales, components}) {
-                for (float f : a) {
-                    out.writeFloat(f);
-                }
-            }
+            org.sparkebm.core.io.FittedFiles.writeFloats(out, mean, scales, components);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -196,11 +192,7 @@ public final class PcaProjection implements java.io.Serializable {
         float[] s = new float[m];
         float[] comp = new float[(int) (m * d)];
         try {
-            for (float[] a : new float[][] {mu, s, comp}) {
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = data.readFloat();
-                }
-            }
+            org.sparkebm.core.io.FittedFiles.readFloats(data, mu, s, comp);
         } catch (java.io.EOFException e) {
             throw new IOException(source + ": truncated", e);
         }

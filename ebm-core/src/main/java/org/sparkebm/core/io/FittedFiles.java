@@ -36,4 +36,22 @@ public final class FittedFiles {
         });
         return type.cast(o);
     }
+
+    /** Writes the arrays' floats one after another (big-endian), as both fitted-file formats store them. */
+    public static void writeFloats(java.io.DataOutputStream out, float[]... arrays) throws IOException {
+        for (float[] a : arrays) {
+            for (float f : a) {
+                out.writeFloat(f);
+            }
+        }
+    }
+
+    /** Fills the arrays in order from {@code in}; an {@link java.io.EOFException} if the stream ends first. */
+    public static void readFloats(java.io.DataInputStream in, float[]... arrays) throws IOException {
+        for (float[] a : arrays) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = in.readFloat();
+            }
+        }
+    }
 }

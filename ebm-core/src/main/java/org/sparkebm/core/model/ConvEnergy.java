@@ -200,7 +200,10 @@ public final class ConvEnergy extends FlatParamEnergy {
         return new Nd4jConvStack(layers, shapes, weights, biases, type, n);
     }
 
-    /** Which implementation the fp32 energy uses in this JVM: "oneDNN" or "libnd4j". */
+    /**
+     * Which implementation the fp32 energy uses in this JVM: "oneDNN" or "libnd4j". (A net whose layers oneDNN
+     * would lay out in ways {@link DnnlConvStack} does not chain still falls back, with a warning in the log.)
+     */
     public static String backend() {
         return DnnlConvStack.available() ? "oneDNN" : "libnd4j";
     }
@@ -210,9 +213,9 @@ public final class ConvEnergy extends FlatParamEnergy {
         return backend() + ", SiLU " + Silu.path();
     }
 
-    /** The features of x (a plain copy of x is made when x is a view or not 'c' ordered). */
+    /** The features of x (a plain copy of x is made unless x is its whole buffer in 'c' order). */
     private INDArray features(INDArray x) {
-        INDArray in = x.ordering() == 'c' && !x.isView() && x.offset() == 0 ? x : x.dup('c');
+        INDArray in = plain(x) ? x : x.dup('c');
         return stack(x.size(0)).forward(in);
     }
 
@@ -254,7 +257,7 @@ public final class ConvEnergy extends FlatParamEnergy {
     }
 
     /** Whether {@code x} is its whole buffer in 'c' order (so element k of the array is element k of the buffer). */
-    private static boolean plain(INDArray x) {
+    static boolean plain(INDArray x) {
         return x.ordering() == 'c' && x.offset() == 0 && x.elementWiseStride() == 1 && x.data().length() == x.length();
     }
 
@@ -270,7 +273,8 @@ public final class ConvEnergy extends FlatParamEnergy {
         if (dFeatures == null || dFeatures.size(0) != n) {
             dFeatures = Nd4j.createUninitialized(type, n, flat);
         }
-        dFeatures.assign(denseW.reshape(1, flat).broadcast(n, flat)); // dE/d(features) = w for every row
+        // dE/d(features) = w for every row, refilled each step (the libnd4j stack overwrites it), without allocating
+        dFeatures.assign(0).addiRowVector(denseW.reshape(1, flat));
         if (plain(gradient)) {
             stack.inputGradient(dFeatures, gradient);
         } else {

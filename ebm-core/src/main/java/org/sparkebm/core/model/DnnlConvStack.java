@@ -174,7 +174,8 @@ final class DnnlConvStack implements ConvStack {
                 throw new IllegalStateException("oneDNN's backward-weights wants other layouts than the forward pass");
             }
             // layer 0: the layout its backward-weights kernel wants for x may differ from the forward's (on AVX2 a
-            // one-channel x is read plain forward, but only oneDNN's reference kernel takes it plain backward: 1.2 s)
+            // one-channel x is read plain forward, but only oneDNN's reference kernel takes it plain backward: over
+            // a second per W2 parameter gradient)
             if (bwpd.src_desc().equals(src)) {
                 bwIn = in;
                 bwInReorder = null;
@@ -255,9 +256,9 @@ final class DnnlConvStack implements ConvStack {
                 .order(java.nio.ByteOrder.nativeOrder());
     }
 
-    /** The address of element 0 of a plain fp32 array (the caller checks it is plain). */
+    /** The address of element 0 of a plain fp32 array (anything else is refused). */
     private static Pointer address(INDArray x) {
-        if (x.dataType() != DataType.FLOAT || x.ordering() != 'c' || x.offset() != 0 || x.data().length() != x.length()) {
+        if (x.dataType() != DataType.FLOAT || !ConvEnergy.plain(x)) {
             throw new IllegalArgumentException("oneDNN path needs plain fp32 arrays, got " + x.dataType() + " "
                     + x.ordering() + " offset " + x.offset());
         }
@@ -278,6 +279,7 @@ final class DnnlConvStack implements ConvStack {
             y.wPlain.assign(weights[l]);
             y.bPlain.assign(biases[l]);
             y.wToFwd.execute(stream, y.wUser, y.wFwd);
+            y.wToBwd.execute(stream, y.wUser, y.wBwd); // θ is read here only: both directions' weights at once
             y.fwd.execute(stream, y.fwdArgs);
             stream._wait();
             Silu.forward(y.zb, y.sb, y.ab, y.floats);
@@ -300,7 +302,6 @@ final class DnnlConvStack implements ConvStack {
         for (int l = net.length - 1; l >= 0; l--) {
             Layer y = net[l];
             Silu.backward(y.dAb, y.sb, y.ab, y.floats);
-            y.wToBwd.execute(stream, y.wUser, y.wBwd);
             y.bwdData.execute(stream, y.bwdDataArgs);
             stream._wait();
         }
@@ -323,7 +324,6 @@ final class DnnlConvStack implements ConvStack {
             y.dWUser.set_data_handle(address(dW[l]));
             y.dWOut.execute(stream, y.dWBlocked, y.dWUser);
             if (l > 0) {
-                y.wToBwd.execute(stream, y.wUser, y.wBwd);
                 y.bwdData.execute(stream, y.bwdDataArgs);
             }
             stream._wait();

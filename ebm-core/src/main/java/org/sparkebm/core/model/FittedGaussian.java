@@ -148,11 +148,7 @@ public final class FittedGaussian implements java.io.Serializable {
             out.writeInt(MAGIC);
             out.writeInt(dim);
             out.writeDouble(logDet);
-            for (float[] a : new float[][] {mean, chol, precision}) {
-                for (float f : a) {
-                    out.writeFloat(f);
-                }
-            }
+            org.sparkebm.core.io.FittedFiles.writeFloats(out, mean, chol, precision);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -174,11 +170,7 @@ public final class FittedGaussian implements java.io.Serializable {
         float[] l = new float[d * d];
         float[] p = new float[d * d];
         try {
-            for (float[] a : new float[][] {mu, l, p}) {
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = data.readFloat();
-                }
-            }
+            org.sparkebm.core.io.FittedFiles.readFloats(data, mu, l, p);
         } catch (java.io.EOFException e) {
             throw new IOException(source + ": truncated (expected " + (16 + 4L * (d + 2L * d * d)) + " bytes)", e);
         }
