@@ -12,7 +12,9 @@ source "$here/submit/common.sh"
 sparkebm_build_if_needed
 mkdir -p "$out"
 # the modules' own classes first, so a later `mvn install` of ebm-core cannot change a running sweep
-cp="$here/ebm-spark/target/classes:$here/ebm-core/target/classes:$(cat "$here/ebm-spark/target/classpath.txt")"
+cp="$(sparkebm_classpath)"
+sparkebm_build_module ebm-experiments
+xcp="$(sparkebm_classpath ebm-experiments)"
 case "$workload" in
   quickstart)
     conf="$here/conf/quickstart.properties"
@@ -29,6 +31,6 @@ esac
 common="run.engine=local run.ifExists=resume run.outputDir=$out run.logEvery=100 $common"
 printf '%s\n' "${runs[@]}" |
   xargs -P "$par" -I{} bash -c 'set -- {}; name=$1; shift
-    java -Xmx3g '"$SPARKEBM_JVM_FLAGS"' -cp "'"$cp"'" org.sparkebm.spark.TrainJob "'"$conf"'" \
+    java -Xmx3g '"$SPARKEBM_JVM_FLAGS"' -cp "'"$cp"'" org.sparkebm.spark.cli.Main train "'"$conf"'" \
       '"$common"' run.name=$name "$@" > "'"$out"'/$name.log" 2>&1 && echo "done $name" || echo "FAILED $name"'
-java -cp "$cp" org.sparkebm.spark.PrivacyReport "$workload" "$out" "$here/docs/results"
+java -cp "$xcp" org.sparkebm.experiments.PrivacyReport "$workload" "$out" "$here/docs/results"

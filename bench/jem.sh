@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 8 on Fashion-MNIST: the plain classifier and M-JEM with the same network and budget, then their test
+# M-JEM on Fashion-MNIST: the plain classifier and M-JEM with the same network and budget, then their test
 # accuracy and out-of-distribution AUROCs (log p(x), max softmax, input-gradient norm) on the 10,000 test images,
 # and M-JEM's samples, unconditional and per class.
 #   bench/jem.sh [outDir=runs/jem] [key=value ...]   (overrides for both trainings, e.g. optimizer.lr=3e-4)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scaling (issue 6, goal 5):
+# Scaling:
 #  (a) W2 rounds/s against the number of partitions P = 1, 2, 4, 8 at a fixed total batch (256 data + 256 chains
 #      per round, split evenly; replay buffer 10,000 in total), Spark local[2], 4 rounds each (the first not timed);
 #  (b) the driver's aggregation alone against d = 10^4, 10^5, 10^6 (JMH AggregationBench, 4 devices).
@@ -19,5 +19,7 @@ done
 [ -f "$out/aggregation.csv" ] || "$here/bench/kernels.sh" 'AggregationBench.aggregateAndAverage' -wi 2 -w 1s -i 3 -r 2s -rf csv -rff "$out/aggregation.csv" \
   > "$out/jmh.log" 2>&1
 source "$here/submit/common.sh"
-cp="$here/ebm-spark/target/classes:$here/ebm-core/target/classes:$(cat "$here/ebm-spark/target/classpath.txt")"
-java -cp "$cp" org.sparkebm.spark.ScalingReport "$out" "$here/docs/results"
+cp="$(sparkebm_classpath)"
+sparkebm_build_module ebm-experiments
+xcp="$(sparkebm_classpath ebm-experiments)"
+java -cp "$xcp" org.sparkebm.experiments.ScalingReport "$out" "$here/docs/results"

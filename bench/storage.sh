@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6, goal 4: the effect of compact chain storage on a full run. Trains conf/fmnist-mlp.properties (500 rounds,
+# Memory: the effect of compact chain storage on a full run. Trains conf/fmnist-mlp.properties (500 rounds,
 # replay buffer 10,000 per device) with chains.storage = fp32, bf16 and u8 from seed 0, and fp32 from seed 1 as the
 # run-to-run yardstick, then evaluates each model with the ood command; prints one table.
 #   bench/storage.sh [outdir=runs/storage]

@@ -3,5 +3,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../submit/common.sh"
 sparkebm_build_if_needed
-cp="$SPARKEBM_HOME/ebm-spark/target/classes:$SPARKEBM_HOME/ebm-core/target/classes:$(cat "$SPARKEBM_HOME/ebm-spark/target/classpath.txt")"
-java -cp "$cp" org.sparkebm.spark.W1Report "${1:-$SPARKEBM_HOME/runs/w1}" "${2:-$SPARKEBM_HOME/docs/results}"
+cp="$(sparkebm_classpath)"
+sparkebm_build_module ebm-experiments
+xcp="$(sparkebm_classpath ebm-experiments)"
+java -cp "$xcp" org.sparkebm.experiments.W1Report "${1:-$SPARKEBM_HOME/runs/w1}" "${2:-$SPARKEBM_HOME/docs/results}"

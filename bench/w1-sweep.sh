@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# W1 gmm50 sweep (shared/bench/WORKLOADS.md): PCD, CD and Jarzynski, P = 1 and 4 devices, compressed and not,
+# W1 gmm50 sweep (docs/workloads.md): PCD, CD and Jarzynski, P = 1 and 4 devices, compressed and not,
 # several seeds; every run is the normal job on a conf/ file (run.engine=local folds the devices in one JVM,
 # bit-for-bit what Spark computes; add run.engine=spark to any line to run it on Spark instead).
 #   bench/w1-sweep.sh [outdir] [parallel]      then: bench/w1-report.sh [outdir]
@@ -40,6 +40,6 @@ printf '%s\n' "${jobs[@]}" | xargs -P "$par" -I{} bash -c '
   set -- {}; conf=$1; name=$2; shift 2
   if [ -f "'"$out"'/$name/summary.json" ]; then echo "skip $name"; exit 0; fi
   # run.ifExists=resume: an interrupted sweep continues each run from its newest checkpoint
-  java -Xmx4g $SWEEP_FLAGS -cp "$SWEEP_CP" org.sparkebm.spark.TrainJob "'"$here"'/conf/$conf.properties" \
+  java -Xmx4g $SWEEP_FLAGS -cp "$SWEEP_CP" org.sparkebm.spark.cli.Main train "'"$here"'/conf/$conf.properties" \
     run.engine=local run.logEvery=2000 checkpoint.every=1000 run.ifExists=resume \
     run.outputDir="'"$out"'" run.name=$name "$@" >> "'"$out"'/$name.log" 2>&1 && echo "done $name" || echo "FAILED $name"'

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# W2 fmnist-conv side by side (shared/bench/WORKLOADS.md): the PyTorch peer (2 threads) and the project
+# W2 fmnist-conv side by side (docs/workloads.md): the PyTorch peer (2 threads) and the project
 # (Spark local[2], 4 partitions) in one invocation; prints training rounds/s, Langevin image-steps/s and ratios.
-#   bench/w2-compare.sh [rounds] [path/to/torch_ebm.py]
+#   bench/w2-compare.sh [rounds] <path/to/torch_ebm.py>      or   SPARKEBM_PEER=<path> bench/w2-compare.sh [rounds]
+# The peer script (torch_ebm.py, the same training written in PyTorch for one machine) is not part of this
+# repository: give its path as the second argument or in SPARKEBM_PEER (the argument wins).
 # Needs python3-torch and dataset-fashion-mnist (apt-get install python3-torch dataset-fashion-mnist).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 rounds="${1:-6}"
-peer="${2:-$here/../shared/peer/torch_ebm.py}"
+peer="${2:-${SPARKEBM_PEER:-}}"
+if [ -z "$peer" ] || [ ! -f "$peer" ]; then
+  echo "w2-compare.sh: the peer script is needed: bench/w2-compare.sh [rounds] <path/to/torch_ebm.py>" \
+    "(or SPARKEBM_PEER=<path>)${peer:+; not found: $peer}" >&2
+  exit 2
+fi
 out="$(mktemp -d)"
 echo "== peer: $peer (4 devices, batch 64, K = 20, 2 threads, $((rounds - 1)) timed iterations)"
 /usr/bin/python3 "$peer" --workload fmnist --net conv --devices 4 --batch 64 --K 20 --threads 2 \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# W4 fmnist-biased (shared/bench/WORKLOADS.md): fits the projection and the initial Gaussian, trains PCD and
+# W4 fmnist-biased (docs/workloads.md): fits the projection and the initial Gaussian, trains PCD and
 # Jarzynski over seeds (local engine, two runs at a time, one core each), and reads the class proportions of the
 # final walkers with a classifier trained on labelled Fashion-MNIST.
 #   bench/w4.sh [outdir=runs/w4] [seeds="0 1 2"] [start=balanced|fitted] [key=value ...]
@@ -28,7 +28,9 @@ source submit/common.sh
 sparkebm_build_if_needed
 export OMP_NUM_THREADS=1
 mkdir -p "$out"
-cp="$here/ebm-spark/target/classes:$here/ebm-core/target/classes:$(cat "$here/ebm-spark/target/classpath.txt")"
+cp="$(sparkebm_classpath)"
+sparkebm_build_module ebm-experiments
+xcp="$(sparkebm_classpath ebm-experiments)"
 conf="$here/conf/fmnist-biased-jarzynski.properties"
 proj="$out/fmnist-biased-projection.bin"
 base="$out/fmnist-biased-base.bin"
@@ -36,11 +38,11 @@ base="$out/fmnist-biased-base.bin"
 [ -f "$base" ] || submit/sparkebm.sh fit-base "$conf" "$base" 0.001 data.projection="$proj" "$counts"
 for s in $seeds; do
   for m in pcd jarzynski; do
-    java -Xmx3g $SPARKEBM_JVM_FLAGS -cp "$cp" org.sparkebm.spark.TrainJob "conf/fmnist-biased-$m.properties" \
+    java -Xmx3g $SPARKEBM_JVM_FLAGS -cp "$cp" org.sparkebm.spark.cli.Main train "conf/fmnist-biased-$m.properties" \
       run.engine=local run.outputDir="$out" run.name="fmnist-biased-$m-s$s" run.seed="$s" run.ifExists=resume \
       data.projection="$proj" model.basePath="$base" "$@" > "$out/$m-s$s.log" 2>&1 &
   done
   wait
   tail -n 2 "$out/pcd-s$s.log" "$out/jarzynski-s$s.log"
 done
-java -Xmx6g $SPARKEBM_JVM_FLAGS -cp "$cp" org.sparkebm.spark.W4Report "$out" "$out/report"
+java -Xmx6g $SPARKEBM_JVM_FLAGS -cp "$xcp" org.sparkebm.experiments.W4Report "$out" "$out/report"

@@ -17,10 +17,26 @@ SPARKEBM_GIT="$(git -C "$SPARKEBM_HOME" rev-parse HEAD 2>/dev/null || echo unkno
 # Builds the modules (skipping tests) when the job's classes or classpath are missing or older than the sources.
 sparkebm_build_if_needed() {
   local cp="$SPARKEBM_HOME/ebm-spark/target/classpath.txt"
-  local stamp="$SPARKEBM_HOME/ebm-spark/target/classes/org/sparkebm/spark/TrainJob.class"
+  local stamp="$SPARKEBM_HOME/ebm-spark/target/classes/org/sparkebm/spark/cli/Main.class"
   if [ ! -f "$cp" ] || [ ! -f "$stamp" ] || [ -n "$(find "$SPARKEBM_HOME/ebm-core/src/main" "$SPARKEBM_HOME/ebm-spark/src/main" "$SPARKEBM_HOME/pom.xml" -newer "$stamp" -print -quit)" ]; then
     echo "sparkebm: building (mvn install -DskipTests) ..." >&2
     (cd "$SPARKEBM_HOME" && mvn -q -B install -DskipTests) || return 1
     (cd "$SPARKEBM_HOME/ebm-spark" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) || return 1
   fi
+}
+
+# The runtime classpath of a module built by sparkebm_build_if_needed (or by a bench script): its classes, the
+# project's modules it uses, and its dependencies.   sparkebm_classpath [ebm-spark|ebm-experiments|ebm-bench]
+sparkebm_classpath() {
+  local m="${1:-ebm-spark}"
+  local cp="$SPARKEBM_HOME/$m/target/classes"
+  [ "$m" = ebm-experiments ] && cp="$cp:$SPARKEBM_HOME/ebm-spark/target/classes"
+  echo "$cp:$SPARKEBM_HOME/ebm-core/target/classes:$(cat "$SPARKEBM_HOME/$m/target/classpath.txt")"
+}
+
+# Builds a non-default module and its classpath file (bench scripts).   sparkebm_build_module ebm-experiments
+sparkebm_build_module() {
+  local m="$1"
+  (cd "$SPARKEBM_HOME" && mvn -q -B install -DskipTests -pl "$m" -am) || return 1
+  (cd "$SPARKEBM_HOME/$m" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) || return 1
 }

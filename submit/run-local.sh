@@ -9,6 +9,5 @@ if [ "${1:-}" = "--build-only" ]; then sparkebm_build_if_needed; exit 0; fi
 conf="${1:-$SPARKEBM_HOME/conf/quickstart.properties}"
 [ $# -gt 0 ] && shift
 sparkebm_build_if_needed
-cp="$SPARKEBM_HOME/ebm-spark/target/classes:$SPARKEBM_HOME/ebm-core/target/classes:$(cat "$SPARKEBM_HOME/ebm-spark/target/classpath.txt")"
 exec java ${SPARKEBM_JAVA_OPTS:--Xmx6g} $SPARKEBM_JVM_FLAGS -Dsparkebm.gitRevision="$SPARKEBM_GIT" \
-  -Dlog4j2.level=warn -cp "$cp" org.sparkebm.spark.TrainJob "$conf" "$@"
+  -Dlog4j2.level=warn -cp "$(sparkebm_classpath)" org.sparkebm.spark.cli.Main train "$conf" "$@"

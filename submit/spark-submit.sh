@@ -29,9 +29,9 @@ else
   submit=(spark-submit)
 fi
 exec "${submit[@]}" "${submit_args[@]}" \
-  --class org.sparkebm.spark.TrainJob \
+  --class org.sparkebm.spark.cli.Main \
   --conf "spark.driver.extraJavaOptions=$SPARKEBM_JVM_FLAGS -Dsparkebm.gitRevision=$SPARKEBM_GIT" \
   --conf "spark.executor.extraJavaOptions=$SPARKEBM_JVM_FLAGS" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   --files "$conf" \
-  "$jar" "$conf" "$@"
+  "$jar" train "$conf" "$@"

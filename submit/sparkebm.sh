@@ -8,22 +8,15 @@
 #   submit/sparkebm.sh fit-base <config.properties> <out> <ridge>
 #   submit/sparkebm.sh fit-projection <config.properties> <out> <components>
 # <model> is a run directory, a model.bin or a saved Spark ML EbmModel. Each command prints its usage when called
-# without arguments. On a cluster, pass the same class and arguments to spark-submit with the app jar.
+# without arguments. On a cluster: spark-submit --class org.sparkebm.spark.cli.Main <app jar> <command> <args...>.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  train) cls=org.sparkebm.spark.TrainJob ;;
-  score) cls=org.sparkebm.spark.ScoreJob ;;
-  sample) cls=org.sparkebm.spark.SampleJob ;;
-  ood) cls=org.sparkebm.spark.OodEval ;;
-  make-tabular) cls=org.sparkebm.spark.MakeTabular ;;
-  fit-base) cls=org.sparkebm.spark.FitBase ;;
-  fit-projection) cls=org.sparkebm.spark.FitProjection ;;
+  train|score|sample|ood|make-tabular|fit-base|fit-projection) ;;
   *) echo "usage: submit/sparkebm.sh train|score|sample|ood|make-tabular|fit-base|fit-projection <args...>" >&2; exit 2 ;;
 esac
 sparkebm_build_if_needed
-cp="$SPARKEBM_HOME/ebm-spark/target/classes:$SPARKEBM_HOME/ebm-core/target/classes:$(cat "$SPARKEBM_HOME/ebm-spark/target/classpath.txt")"
 exec java ${SPARKEBM_JAVA_OPTS:--Xmx6g} $SPARKEBM_JVM_FLAGS -Dsparkebm.gitRevision="$SPARKEBM_GIT" \
-  -Dlog4j2.level=warn -cp "$cp" "$cls" "$@"
+  -Dlog4j2.level=warn -cp "$(sparkebm_classpath)" org.sparkebm.spark.cli.Main "$cmd" "$@"

@@ -19,7 +19,7 @@ import org.sparkebm.core.train.DeviceMetrics;
 import org.sparkebm.core.train.DeviceResult;
 
 /**
- * The driver's aggregation alone against the parameter count d (issue 6, goal 5): fold P = 4 encoded device updates
+ * The driver's aggregation alone against the parameter count d (scaling with d): fold P = 4 encoded device updates
  * into a {@link DeltaAggregator} (as treeAggregate does) and decode-average them, for each compressor; plus the
  * device-side compress + encode of one update.
  */

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.sparkebm.core.model.ConvEnergy;
 
 /**
- * The W2 energy net's kernels on one thread (stack.md's table measures the same step: 52.9 ms for libnd4j's ops on
+ * The W2 energy net's kernels on one thread (earlier probes of the same step: 52.9 ms for libnd4j's ops on
  * oneDNN, 41.4 ms for PyTorch, per 64 images): one Langevin step's forward + input gradient at the chain batch, and
  * the parameter gradient at data + chains; with the conv layers on oneDNN directly (AUTO, the default) and on
  * libnd4j's ops (LIBND4J), side by side in one run.

@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Where the W2 step's elementwise time goes (issue 6, goal 1): each benchmark runs one op over the activations of
+ * Where the W2 step's elementwise time goes (W2 throughput): each benchmark runs one op over the activations of
  * all three conv layers of a 64-image Langevin step (64×32×28×28 + 64×64×14×14 + 64×64×7×7 ≈ 2.6 M floats), as
  * {@code ConvEnergy} does once per step: the SiLU forward (libnd4j sigmoid, then a multiply) and backward (five
  * ND4J passes), against a single fused Java pass over the same off-heap buffers, and libnd4j's other

@@ -1,7 +1,8 @@
 package org.sparkebm.core.compress;
 
 /**
- * Block-Sign (seed 001, Definition 2): per block B, {@code sign(x_B) · ||x_B||_1 / |B|}.
+ * Block-Sign (Definition 2 of the anonymous draft "Memory Efficient EBM Training", 2021): per block B,
+ * {@code sign(x_B) · ||x_B||_1 / |B|}.
  *
  * <p>Signs are bit-packed, so a coordinate can only decode to ±scale: we take sign(0) = +1. The block's l1 norm
  * is then preserved exactly ({@code |B| · scale = ||x_B||_1}), an all-zero block still decodes to zero, and any

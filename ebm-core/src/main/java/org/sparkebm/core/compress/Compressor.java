@@ -3,7 +3,8 @@ package org.sparkebm.core.compress;
 import java.io.Serializable;
 
 /**
- * A compression operator C: R^d → R^d with a compact encoding (seed 001, Definitions 1 and 2).
+ * A compression operator C: R^d → R^d with a compact encoding (Definitions 1 and 2 of the anonymous draft
+ * "Memory Efficient EBM Training", 2021).
  *
  * <p>Call order: build once from its spec (stateless, thread-safe), then {@link #compress(float[], float[])} per
  * vector. Error feedback is explicit: the caller owns the residual r and passes it in; the compressor then

@@ -1,7 +1,8 @@
 package org.sparkebm.core.compress;
 
 /**
- * Top-k (seed 001, Definition 1): keep the k entries of largest magnitude, zero the rest.
+ * Top-k (Definition 1 of the anonymous draft "Memory Efficient EBM Training", 2021): keep the k entries of largest
+ * magnitude, zero the rest.
  *
  * <p>k is given as a count or as a density (k = max(1, round(density·d))). Ties in magnitude are broken toward the
  * lower index, so the result is a deterministic function of the input. Selection is an O(d) quickselect on the

@@ -533,7 +533,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 org.sparkebm.core.model.FittedGaussian.read(basePath);
             } catch (RuntimeException e) {
                 throw s.bad(Keys.MODEL_BASE_PATH, "cannot read the Gaussian base file (write it with"
-                        + " org.sparkebm.spark.FitBase): " + e.getMessage());
+                        + " the fit-base command): " + e.getMessage());
             }
         }
         return new ModelSpec(type, hidden, act, layers, comps, frozen,

@@ -15,7 +15,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>The conv layers run as a {@link ConvStack}: in fp32 on oneDNN's primitives directly ({@link DnnlConvStack}),
  * keeping activations in oneDNN's blocked layout between layers; in fp64, or where oneDNN's natives do not load,
  * on libnd4j's conv ops ({@link Nd4jConvStack}). Either is ~15x faster than DL4J's ConvolutionLayer as shipped
- * (shared/stack.md: DL4J M2.1 never enables its oneDNN helper). Weights {@code [kH, kW, iC, oC]}. A stack keeps
+ * (DL4J M2.1 never enables its oneDNN helper). Weights {@code [kH, kW, iC, oC]}. A stack keeps
  * its activation buffers for one batch size (the last two sizes are kept): an instance is not thread-safe (each
  * device task builds its own model).
  *

@@ -15,8 +15,10 @@ import org.sparkebm.core.util.NdArrays;
 /**
  * A full-covariance Gaussian N(μ, Σ) fitted to data, used as the base measure of an energy
  * (E(x) = f_θ(x) + ½(x − μ)ᵀΣ⁻¹(x − μ), {@code model.basePath}). With f's output layer at zero the initial model is
- * exactly this Gaussian, so Jarzynski walkers start from it (seed 003) while already looking like the data, the
- * informative start of M-EBM (seed 004) turned into a proper initial model.
+ * exactly this Gaussian, so Jarzynski walkers start from it (Carbone, Hua, Coste, Vanden-Eijnden, "Efficient Training
+ * of Energy-Based Models Using Jarzynski Equality", 2023) while already looking like the data: the informative start
+ * of M-EBM (Yang and Ji, "M-EBM: Towards Understanding the Manifolds of Energy-Based Models", 2023) turned into a
+ * proper initial model.
  *
  * <p>Σ = sample covariance + ridge·I; the ridge bounds the stiffness of the base (largest eigenvalue of Σ⁻¹ is at most
  * 1/ridge), which bounds the stable ULA step size (h below about 2·ridge).

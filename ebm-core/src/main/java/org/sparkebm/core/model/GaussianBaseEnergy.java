@@ -6,8 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * E(x) = f_θ(x) + B(x): an energy with a Gaussian base measure, either N(0, s²I) (B = |x|²/(2s²)) or a Gaussian
  * N(μ, Σ) fitted to the data ({@link FittedGaussian}, B = ½(x − μ)ᵀΣ⁻¹(x − μ)). With f's output layer set to zero
- * the model is exactly the base, so walkers can be drawn from the initial model (Jarzynski training needs that,
- * seed 003). The base term has no parameters: the θ-gradient is f's.
+ * the model is exactly the base, so walkers can be drawn from the initial model (Jarzynski training needs that:
+ * Carbone et al., "Efficient Training of Energy-Based Models Using Jarzynski Equality", 2023). The base term has no
+ * parameters: the θ-gradient is f's.
  */
 public final class GaussianBaseEnergy extends ForwardingEnergy {
     private final double std;

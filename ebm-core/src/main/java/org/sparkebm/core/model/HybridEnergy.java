@@ -9,8 +9,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The hybrid discriminative–generative models of seed 004 on a DL4J MLP trunk h(x) (the {@link MlpEnergy} layers)
- * with one linear read-out of K + 1 columns: the classifier's logits f(x) (columns 0…K−1) and, for M-JEM, the
+ * The hybrid discriminative–generative models (JEM, M-JEM) of Yang and Ji, "M-EBM: Towards Understanding the
+ * Manifolds of Energy-Based Models", 2023, on a DL4J MLP trunk h(x) (the {@link MlpEnergy} layers) with one linear
+ * read-out of K + 1 columns: the classifier's logits f(x) (columns 0…K−1) and, for M-JEM, the
  * energy head g(h(x)) (column K: an extra dense layer on the classifier's features, here sharing the read-out's
  * matrix multiply).
  *

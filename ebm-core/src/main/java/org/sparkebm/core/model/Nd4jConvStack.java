@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link ConvStack} on libnd4j's {@code conv2d} (forward), {@code deconv2d} (input gradient) and {@code conv2d_bp}
- * (parameter gradient) ops, which run on oneDNN with the onednn natives (shared/stack.md: 52.9 ms against DL4J's
- * layers' 817 ms per 64-image step, as DL4J M2.1 never enables its oneDNN helper). Activations NCHW, weights
+ * (parameter gradient) ops, which run on oneDNN with the onednn natives (measured on one thread: 52.9 ms against
+ * DL4J's layers' 817 ms per 64-image step, as DL4J M2.1 never enables its oneDNN helper). Activations NCHW, weights
  * {@code [kH, kW, iC, oC]}. Works in fp32 and fp64; the fp32 energy uses {@link DnnlConvStack} when it can, which
  * avoids the layout conversions each of these ops makes. The sigmoid of each pre-activation is kept from the
  * forward pass for the SiLU derivative, and all buffers are allocated once per stack: allocating fresh native

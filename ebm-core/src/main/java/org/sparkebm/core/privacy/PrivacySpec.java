@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.SplittableRandom;
 
 /**
- * Device-level differential privacy (DP-FedAvg style, McMahan et al. 2018, on seed 001's devices): each device's
+ * Device-level differential privacy (DP-FedAvg style, McMahan et al. 2018, on the training devices): each device's
  * δ^p is clipped to l2 norm {@code clip}; Gaussian noise of std {@code noise·clip} is added on the device (before
  * compression and error feedback, so everything after it is post-processing of noised, clipped values and the
  * residual never carries unclipped information) or once to the sum at the driver (then error feedback must be

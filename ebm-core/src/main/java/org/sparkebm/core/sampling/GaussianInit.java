@@ -7,8 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkebm.core.data.Dataset;
 
 /**
- * The informative initialisation of M-EBM (seed 004, §3.1): x = clamp(μ + L ξ) with N(μ, Σ = L Lᵀ) fitted to the
- * data of the device's own shard (raw data never leaves the device).
+ * The informative initialisation of M-EBM (Yang and Ji, "M-EBM: Towards Understanding the Manifolds of Energy-Based
+ * Models", 2023, §3.1): x = clamp(μ + L ξ) with N(μ, Σ = L Lᵀ) fitted to the data of the device's own shard (raw
+ * data never leaves the device).
  *
  * <p>Covariance options: {@link Covariance#FULL} (Cholesky of the sample covariance + εI; d² floats, 2.4 MB at
  * d = 784), {@link Covariance#DIAGONAL} (d floats; for large images, where d² does not fit, at the cost of

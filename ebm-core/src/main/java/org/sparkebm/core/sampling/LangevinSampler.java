@@ -11,11 +11,14 @@ import org.sparkebm.core.model.EnergyModel;
  * Langevin dynamics {@code x ← clamp(x − α·clip(C(∇x E)) + σ·ξ)}.
  *
  * <ul>
- *   <li>ULA: α = h, σ = √(2h) ({@link #ula(double)}), the sampler of seed 003 and W1.</li>
- *   <li>SGLD with decoupled step and noise, as in M-EBM / JEM (seed 004) and W2 ({@link #sgld}).</li>
- *   <li>EFF-EBM (seeds 000, 002): the input gradient of each chain passes through a compressor C first.</li>
+ *   <li>ULA: α = h, σ = √(2h) ({@link #ula(double)}), the sampler of Carbone, Hua, Coste, Vanden-Eijnden,
+ *   "Efficient Training of Energy-Based Models Using Jarzynski Equality" (2023) and of W1.</li>
+ *   <li>SGLD with decoupled step and noise, as in M-EBM / JEM (Yang and Ji, "M-EBM: Towards Understanding the
+ *   Manifolds of Energy-Based Models", 2023) and W2 ({@link #sgld}).</li>
+ *   <li>EFF-EBM (Algorithm 1 of an earlier version of the anonymous draft "Memory Efficient EBM Training",
+ *   2021): the input gradient of each chain passes through a compressor C first.</li>
  * </ul>
- * The seed papers write the update with γ/2 and √γ; that is ULA with h = γ/2.
+ * Those papers write the update with γ/2 and √γ; that is ULA with h = γ/2.
  *
  * @param stepSize   α > 0
  * @param noiseStd   σ ≥ 0

@@ -6,7 +6,8 @@ import org.sparkebm.core.model.GaussianMixtureEnergy;
 
 /**
  * Exact draws from a unit-covariance Gaussian-mixture energy (its model distribution), e.g. the initial model
- * θ_0 from which Jarzynski walkers start with zero log-weights (seed 003, W1).
+ * θ_0 from which Jarzynski walkers start with zero log-weights (Carbone et al.,
+ * "Efficient Training of Energy-Based Models Using Jarzynski Equality", 2023; W1 in docs/workloads.md).
  */
 public final class MixtureInit implements ChainInitializer {
     private static final long serialVersionUID = 1L;

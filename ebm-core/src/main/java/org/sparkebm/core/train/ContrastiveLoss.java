@@ -5,10 +5,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The maximum-likelihood surrogate of an EBM with L2 energy regularisation (M-EBM, seed 004):
+ * The maximum-likelihood surrogate of an EBM with L2 energy regularisation (M-EBM: Yang and Ji,
+ * "M-EBM: Towards Understanding the Manifolds of Energy-Based Models", 2023):
  * {@code L = mean E(x+) − Σ_i w_i E(x−_i) + a·(mean E(x+)² + Σ_i w_i E(x−_i)²)}, w_i = 1/m unless given
- * (Jarzynski weights, seed 003). Its θ-gradient is Σ_j c_j ∂θE(x_j) over [x+; x−] with
- * {@code c = (1 + 2aE)/n} on positives and {@code c = w(−1 + 2aE)} on negatives, so one backward pass gives it.
+ * (Jarzynski weights: Carbone, Hua, Coste, Vanden-Eijnden, "Efficient Training of Energy-Based Models Using
+ * Jarzynski Equality", 2023).
+ * Its θ-gradient is Σ_j c_j ∂θE(x_j) over [x+; x−] with {@code c = (1 + 2aE)/n} on positives and
+ * {@code c = w(−1 + 2aE)} on negatives, so one backward pass gives it.
  */
 public final class ContrastiveLoss {
     private ContrastiveLoss() {}

@@ -230,7 +230,8 @@ public final class DeltaAggregator implements Serializable {
     }
 
     /**
-     * The Jarzynski aggregate (seed 003): gradient = Σ_p (n_p/n)·data_p − Σ_p exp(L_p − L)·model_p, with
+     * The Jarzynski aggregate (Carbone et al., "Efficient Training of Energy-Based Models Using Jarzynski Equality",
+     * 2023): gradient = Σ_p (n_p/n)·data_p − Σ_p exp(L_p − L)·model_p, with
      * L_p = log Σ_{i∈p} exp(A_i) and L = log Σ_p exp(L_p), combined in double precision in partition order, so very
      * different weights on different devices stay stable and the result equals a single device holding all walkers.
      */

@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The thin function a device runs per round, identical under Spark and in a local fold: build the model for
- * the broadcast θ, then {@link DeviceStep#run}. A device outside D^t passes its state through unchanged.
+ * the broadcast θ, then {@link DeviceUpdate#run}. A device outside D^t passes its state through unchanged.
  */
 public final class DeviceRound {
     private DeviceRound() {}
@@ -18,7 +18,7 @@ public final class DeviceRound {
         var sampler = cfg.step().sampler();
         var init = cfg.chains().build(shard, sampler.clampMin(), sampler.clampMax(),
                 cfg.chains().init().equals("model") ? cfg.initialModel(shard.sampleShape()) : null, cfg.model().basePath());
-        DeviceState s = DeviceStep.initialState(cfg.step(), cfg.chains().buffer(), init, shard, numParams, cfg.seed(), partition);
+        DeviceState s = DeviceUpdate.initialState(cfg.step(), cfg.chains().buffer(), init, shard, numParams, cfg.seed(), partition);
         if (cfg.chains().storage() != org.sparkebm.core.sampling.ReplayBuffer.Storage.FP32) {
             s = new DeviceState(s.init(), s.buffer().withStorage(cfg.chains().storage(), sampler.clampMin(),
                     sampler.clampMax()), s.residual(), s.rounds(), s.jarzynski());
@@ -53,7 +53,7 @@ public final class DeviceRound {
             if (cfg.method().equals("jarzynski")) {
                 return JarzynskiStep.run(model, cfg.step(), shard, state, cfg.seed(), round, partition, resample);
             }
-            return DeviceStep.run(model, cfg.step(), shard, state, cfg.seed(), round, partition);
+            return DeviceUpdate.run(model, cfg.step(), shard, state, cfg.seed(), round, partition);
         } finally {
             model.release();
         }

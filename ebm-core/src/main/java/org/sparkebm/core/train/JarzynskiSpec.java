@@ -3,7 +3,8 @@ package org.sparkebm.core.train;
 import java.io.Serializable;
 
 /**
- * Settings of Jarzynski-weighted training (seed 003).
+ * Settings of Jarzynski-weighted training (Carbone, Hua, Coste, Vanden-Eijnden, "Efficient Training of Energy-Based
+ * Models Using Jarzynski Equality", 2023).
  *
  * @param threshold   resample when N/ESS − 1 > threshold (the paper's c; 1.0 by default)
  * @param essFraction alternatively resample when ESS/N < essFraction (0: off); either condition triggers

@@ -3,8 +3,9 @@ package org.sparkebm.core.train;
 import java.io.Serializable;
 
 /**
- * The Jarzynski part of a device's state (seed 003): per walker its log-weight A_i and what is needed to finish
- * the weight update of its last move once the next θ is known.
+ * The Jarzynski part of a device's state (Carbone et al., "Efficient Training of Energy-Based Models Using Jarzynski
+ * Equality", 2023): per walker its log-weight A_i and what is needed to finish the weight update of its last move
+ * once the next θ is known.
  *
  * <p>The move X → X' made with θ_t changes A by {@code α_t(X, X') − α_{t+1}(X', X)}; the first term is known at
  * the end of round t ({@code pending}), the second needs U_{t+1} and ∇U_{t+1} at X', which round t+1 computes

@@ -79,7 +79,7 @@ public final class JarzynskiStep {
         }
         INDArray pw = Nd4j.createFromArray(p).castTo(type);
         EnergyModel.ParamGradient mg = model.paramGradient(x, en -> pw.mul(en.mul(-2 * a).addi(1.0)));
-        int[] rows = DeviceStep.chooseRows(shard.rows(), spec.batch(),
+        int[] rows = DeviceUpdate.chooseRows(shard.rows(), spec.batch(),
                 Seeds.random(runSeed, Seeds.Purpose.POSITIVE_BATCH, round, partition, 0));
         int nPos = rows.length;
         float[] pos = new float[nPos * d];
@@ -94,7 +94,7 @@ public final class JarzynskiStep {
         for (int i = 0; i < diff.length; i++) {
             diff[i] = dataVec[i] - modelVec[i];
         }
-        double diffNorm = DeviceStep.norm(diff);
+        double diffNorm = DeviceUpdate.norm(diff);
         if (spec.privacy() != null && spec.privacy().enabled()) {
             // Only the data part touches the shard: clip it and (device mode) noise it before compression and
             // error feedback. The weighted model part is a function of θ's public history and of walkers that

@@ -132,7 +132,7 @@ class CompressorContractTest {
         int d = 101_889;
         float[] x = random(d, 11);
         double dense = 4.0 * d;
-        // floors from shared/bench/WORKLOADS.md W3
+        // floors of W3 (docs/workloads.md)
         double topk1Floor = Math.round(0.01 * d) * 40.1 / 8;
         double topk01Floor = Math.round(0.001 * d) * 43.4 / 8;
         double signFloor = (d + 32.0 * Math.ceil(d / 256.0)) / 8;

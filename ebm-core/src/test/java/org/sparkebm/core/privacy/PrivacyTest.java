@@ -13,7 +13,7 @@ import org.sparkebm.core.config.Settings;
 import org.sparkebm.core.data.Dataset;
 import org.sparkebm.core.train.DeviceRound;
 import org.sparkebm.core.train.DeviceResult;
-import org.sparkebm.core.train.RoundDriver;
+import org.sparkebm.core.train.ParameterServer;
 
 class PrivacyTest {
     @Test
@@ -61,7 +61,7 @@ class PrivacyTest {
     void devicesClipAndNoiseBeforeCompression() {
         RunConfig clipOnly = cfg("privacy.clip=0.01", "privacy.noise=1e-9");
         Dataset shard = clipOnly.data().generate(clipOnly.seed()).shard(0, 4);
-        float[] theta = new RoundDriver(clipOnly, clipOnly.initialModel(new int[] {2})).theta();
+        float[] theta = new ParameterServer(clipOnly, clipOnly.initialModel(new int[] {2})).theta();
         DeviceResult r = DeviceRound.run(clipOnly, theta, shard, DeviceRound.init(clipOnly, shard, theta.length, 0), 0, 0, true);
         assertTrue(r.metrics().gradNorm() > 0.01, "the raw gradient is above the bound, so clipping matters");
         assertEquals(0.01, norm(Compressed.decode(r.delta()).toDense()), 1e-6, "identity compressor: ||Δ|| = C");
@@ -97,8 +97,8 @@ class PrivacyTest {
         RunConfig c = cfg("devices.count=40", "devices.fraction=0.25", "devices.sampling=poisson");
         int total = 0;
         for (int t = 0; t < 200; t++) {
-            int[] a = RoundDriver.participants(c, t);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(a, RoundDriver.participants(c, t));
+            int[] a = ParameterServer.participants(c, t);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a, ParameterServer.participants(c, t));
             total += a.length;
         }
         assertEquals(0.25 * 40 * 200, total, 0.1 * 0.25 * 40 * 200);
@@ -119,7 +119,7 @@ class PrivacyTest {
         RunConfig plain = cfg(jarzynski());
         RunConfig clip = cfg(jarzynski("privacy.clip=0.01", "privacy.noise=1e-9"));
         Dataset shard = clip.data().generate(clip.seed()).shard(0, 4);
-        float[] theta = new RoundDriver(clip, clip.initialModel(new int[] {2})).theta();
+        float[] theta = new ParameterServer(clip, clip.initialModel(new int[] {2})).theta();
         DeviceResult p = DeviceRound.run(plain, theta, shard, DeviceRound.init(plain, shard, theta.length, 0), 0, 0, true);
         DeviceResult c = DeviceRound.run(clip, theta, shard, DeviceRound.init(clip, shard, theta.length, 0), 0, 0, true);
         assertTrue(norm(Compressed.decode(p.delta()).toDense()) > 0.01, "the raw data part is above the bound");
@@ -139,8 +139,8 @@ class PrivacyTest {
         var priv = new org.sparkebm.core.train.LocalTrainer(loose, loose.data().generate(0));
         plain.run(5);
         var hist = priv.run(5);
-        float[] a = plain.driver().theta();
-        float[] b = priv.driver().theta();
+        float[] a = plain.server().theta();
+        float[] b = priv.server().theta();
         for (int i = 0; i < a.length; i++) {
             assertEquals(a[i], b[i], 1e-6 * (1 + Math.abs(a[i])), "θ[" + i + "]");
         }
@@ -150,7 +150,7 @@ class PrivacyTest {
         n.run(5);
         double diff = 0;
         for (int i = 0; i < a.length; i++) {
-            diff = Math.max(diff, Math.abs(a[i] - n.driver().theta()[i]));
+            diff = Math.max(diff, Math.abs(a[i] - n.server().theta()[i]));
         }
         assertTrue(diff > 1e-4, "noise σ = 2 moves θ: " + diff);
     }

@@ -12,7 +12,9 @@ import org.sparkebm.core.compress.BlockSign;
 import org.sparkebm.core.compress.Identity;
 import org.sparkebm.core.model.GaussianMixtureEnergy;
 
-/** EFF-EBM (seeds 000, 002): the Langevin input gradient of each chain passes through C. */
+/**
+ * EFF-EBM (Algorithm 1 of an earlier version of the anonymous draft "Memory Efficient EBM Training", 2021): the
+ * Langevin input gradient of each chain passes through C. */
 class EffEbmLangevinTest {
     private static GaussianMixtureEnergy gaussian() {
         GaussianMixtureEnergy m = new GaussianMixtureEnergy(1, 4, null, DataType.FLOAT);

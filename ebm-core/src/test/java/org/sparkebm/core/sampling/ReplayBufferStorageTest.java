@@ -14,7 +14,7 @@ import org.sparkebm.core.config.Settings;
 import org.sparkebm.core.data.Dataset;
 import org.sparkebm.core.train.DeviceRound;
 import org.sparkebm.core.train.DeviceResult;
-import org.sparkebm.core.train.RoundDriver;
+import org.sparkebm.core.train.ParameterServer;
 
 class ReplayBufferStorageTest {
     static ReplayBuffer random(int size, int dim, long seed) {
@@ -70,7 +70,7 @@ class ReplayBufferStorageTest {
     void devicesTrainWithCompactChainsAndStayClose() {
         RunConfig fp = cfg();
         Dataset shard = fp.data().generate(fp.seed()).shard(0, 4);
-        float[] theta = new RoundDriver(fp, fp.initialModel(new int[] {2})).theta();
+        float[] theta = new ParameterServer(fp, fp.initialModel(new int[] {2})).theta();
         DeviceResult a = DeviceRound.run(fp, theta, shard, DeviceRound.init(fp, shard, theta.length, 0), 0, 0, true);
         for (String st : new String[] {"bf16", "u8"}) {
             RunConfig c = cfg("chains.storage=" + st);

@@ -49,7 +49,7 @@ class TrainingMathTest {
         Dataset shard = cfg.data().generate(cfg.seed()).shard(1, 4);
         DeviceState s0 = DeviceRound.init(cfg, shard, 33, 1);
         float[] before = s0.buffer().samples().clone();
-        float[] theta = new RoundDriver(cfg, cfg.initialModel(new int[] {2})).theta();
+        float[] theta = new ParameterServer(cfg, cfg.initialModel(new int[] {2})).theta();
         DeviceResult a = DeviceRound.run(cfg, theta, shard, s0, 3, 1, true);
         DeviceResult b = DeviceRound.run(cfg, theta, shard, s0, 3, 1, true);
         assertArrayEquals(a.delta(), b.delta());
@@ -66,7 +66,7 @@ class TrainingMathTest {
     void aggregatorIsOrderIndependentAndNeverMutatesItsArguments() {
         RunConfig cfg = small();
         Dataset data = cfg.data().generate(cfg.seed());
-        float[] theta = new RoundDriver(cfg, cfg.initialModel(new int[] {2})).theta();
+        float[] theta = new ParameterServer(cfg, cfg.initialModel(new int[] {2})).theta();
         DeviceResult[] r = new DeviceResult[4];
         for (int p = 0; p < 4; p++) {
             Dataset sh = data.shard(p, 4);
@@ -116,7 +116,7 @@ class TrainingMathTest {
         // a Jarzynski aggregate keeps its model parts and weight sums bit for bit
         RunConfig cfg = small();
         Dataset data = cfg.data().generate(cfg.seed());
-        float[] theta = new RoundDriver(cfg, cfg.initialModel(new int[] {2})).theta();
+        float[] theta = new ParameterServer(cfg, cfg.initialModel(new int[] {2})).theta();
         DeltaAggregator agg = new DeltaAggregator();
         for (int p = 0; p < 2; p++) {
             Dataset sh = data.shard(p, 2);
@@ -159,9 +159,9 @@ class TrainingMathTest {
     @Test
     void participantsAreSeededAndSized() {
         RunConfig cfg = small("devices.count=10", "devices.fraction=0.3");
-        int[] a = RoundDriver.participants(cfg, 5);
+        int[] a = ParameterServer.participants(cfg, 5);
         assertEquals(3, a.length);
-        assertArrayEquals(a, RoundDriver.participants(cfg, 5));
+        assertArrayEquals(a, ParameterServer.participants(cfg, 5));
         for (int i = 1; i < a.length; i++) {
             org.junit.jupiter.api.Assertions.assertTrue(a[i] > a[i - 1]);
         }
@@ -172,7 +172,7 @@ class TrainingMathTest {
         RunConfig cfg = small();
         org.junit.jupiter.api.Assertions.assertTrue(cfg.step().compressor() instanceof TopK);
         Dataset sh = cfg.data().generate(cfg.seed()).shard(0, 4);
-        float[] theta = new RoundDriver(cfg, cfg.initialModel(new int[] {2})).theta();
+        float[] theta = new ParameterServer(cfg, cfg.initialModel(new int[] {2})).theta();
         DeviceState s0 = DeviceRound.init(cfg, sh, theta.length, 0);
         DeviceResult r = DeviceRound.run(cfg, theta, sh, s0, 0, 0, true);
         float[] res = r.state().residual();

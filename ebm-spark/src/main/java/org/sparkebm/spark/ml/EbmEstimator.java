@@ -28,9 +28,11 @@ import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.io.ModelFile;
 import org.sparkebm.core.train.RoundSummary;
-import org.sparkebm.spark.Features;
-import org.sparkebm.spark.SparkTrainer;
-import org.sparkebm.spark.Tabular;
+import org.sparkebm.spark.data.Features;
+import org.sparkebm.spark.data.Tabular;
+import org.sparkebm.spark.engine.SparkTrainer;
+import org.sparkebm.spark.run.DivergedException;
+import org.sparkebm.spark.run.RunLoop;
 
 /**
  * Trains an energy-based model on a DataFrame with the job's engine ({@link SparkTrainer}: each partition a
@@ -45,7 +47,8 @@ import org.sparkebm.spark.Tabular;
  * (classes 0 .. {@code classes}−1) and the model adds {@code prediction} and {@code probability} columns, as Spark
  * ML classifiers do.
  *
- * <p>Unlike the job, fit keeps no checkpoints (a failed fit is rerun); long runs belong in the job. The RDD
+ * <p>Fit runs the job's loop ({@link RunLoop}) without checkpoints: a divergence ends the fit (it is rerun, no
+ * rollback), and long runs belong in the job. The RDD
  * checkpoints that cut the device-state lineage go to the SparkContext's checkpoint directory, or in local mode a
  * temporary one.
  */
@@ -253,22 +256,19 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
         Features.Spec spec = Features.vectorColumn(dataset.schema(), $(featuresCol), "fit");
         Tabular.Loaded data = Tabular.load(dataset.toDF(), spec, cfg, "fit data");
         int[] shape = {data.dim()};
-        SparkTrainer trainer = new SparkTrainer(sc, cfg, shape, checkpointDir(sc), data.shards());
-        try {
-            long start = System.nanoTime();
-            trainer.run(cfg.rounds(), s -> progress(cfg, s, start));
-            float[] theta = trainer.driver().theta();
-            for (float f : theta) {
-                if (!Float.isFinite(f)) {
-                    throw new IllegalStateException("training diverged (non-finite θ); lower learningRate or stepSize,"
-                            + " or raise train.l2");
-                }
+        try (SparkTrainer trainer = new SparkTrainer(sc, cfg, shape, checkpointDir(sc), data.shards())) {
+            try {
+                new RunLoop(cfg, null, (s, done, elapsed) -> progress(cfg, s, done, elapsed)).run(trainer, null);
+            } catch (DivergedException e) {
+                throw new IllegalStateException("training diverged: " + e.getMessage(), e);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // no checkpoints are written: not reached
             }
+            float[] theta = trainer.server().theta();
             double[] q = cfg.privacy().enabled() ? new double[0] : Energies.quantiles(trainer.dataEnergies(theta), 101);
             EbmModel model = new EbmModel(uid, new ModelFile.Loaded(cfg, shape, theta, data.scaling(), q));
             return copyValues(model, ParamMap.empty()).setParent(this);
         } finally {
-            trainer.close();
             data.shards().unpersist(false);
         }
     }
@@ -290,12 +290,12 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
         }
     }
 
-    private static void progress(RunConfig cfg, RoundSummary s, long start) {
+    private static void progress(RunConfig cfg, RoundSummary s, int doneThisFit, double elapsed) {
         int done = s.round() + 1;
         if (done % cfg.logEvery() != 0 && done != cfg.rounds()) {
             return;
         }
-        double rate = done / ((System.nanoTime() - start) / 1e9);
+        double rate = doneThisFit / elapsed;
         System.out.printf(Locale.ROOT, "[ebm fit %d/%d] %.2f rounds/s, ETA %.0fs | E+ %.4f E- %.4f |g| %.4f%n", done,
                 cfg.rounds(), rate, (cfg.rounds() - done) / rate, s.energyPos(), s.energyNeg(), s.gradNorm());
     }

@@ -6,8 +6,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -17,8 +17,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.sparkebm.core.io.ModelFile;
-import org.sparkebm.spark.Features;
-import org.sparkebm.spark.HadoopFiles;
+import org.sparkebm.spark.data.Features;
+import org.sparkebm.spark.io.HadoopFiles;
 
 /**
  * A trained energy-based model as a Spark ML {@code Transformer}: {@code transform} appends the energy E(x)

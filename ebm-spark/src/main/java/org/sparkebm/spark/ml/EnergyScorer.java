@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.io.ModelFile;
 import org.sparkebm.core.model.EnergyModel;
-import org.sparkebm.spark.Features;
+import org.sparkebm.spark.data.Features;
 
 /**
  * Appends E(x) (and optionally the normalised score: the fraction of training energies below E) to every row of

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkebm.core.data.Synthetic;
 import org.sparkebm.core.eval.Energies;
-import org.sparkebm.spark.ScoreJob;
+import org.sparkebm.spark.cli.ScoreJob;
 
 /** The Spark ML API: a Pipeline with a VectorAssembler in front, fit, transform, save and PipelineModel.load. */
 class EbmEstimatorTest {
@@ -53,7 +53,7 @@ class EbmEstimatorTest {
                 v[i * 4 + j] = (float) (-4 + 8 * rng.nextDouble());
             }
         }
-        return org.sparkebm.spark.MakeTabular.frame(spark,
+        return org.sparkebm.spark.cli.MakeTabular.frame(spark,
                 new org.sparkebm.core.data.Dataset(v, n + outliers, new int[] {4}, label));
     }
 
@@ -144,7 +144,7 @@ class EbmEstimatorTest {
                 v[i * 4 + j] = (float) ((j == label[i] ? 2 : 0) + 0.5 * rng.nextGaussian());
             }
         }
-        return org.sparkebm.spark.MakeTabular.frame(spark,
+        return org.sparkebm.spark.cli.MakeTabular.frame(spark,
                 new org.sparkebm.core.data.Dataset(v, n, new int[] {4}, label));
     }
 

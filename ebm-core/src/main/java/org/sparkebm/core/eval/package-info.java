@@ -1,0 +1,2 @@
+/** Evaluation of a trained energy: batched energies, quantiles and AUROC. */
+package org.sparkebm.core.eval;

@@ -1,0 +1,157 @@
+package org.sparkebm.spark.data;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkebm.core.config.ConfigException;
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.DataException;
+import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.FeatureScaling;
+
+/**
+ * CSV and Parquet data through Spark's own readers (any Hadoop path), or a DataFrame handed over by the ML
+ * estimator: feature columns chosen and checked, one validating pass (count, moments, non-finite cells), the
+ * feature map (standardisation if asked), and the device shards as an RDD.
+ */
+public final class Tabular {
+    private Tabular() {}
+
+    /**
+     * Validated tabular training data.
+     *
+     * @param shards  one {@link Dataset} per device (persisted), already mapped by {@code scaling}
+     * @param scaling raw columns → model inputs
+     * @param rows    rows used for training (after data.limit)
+     */
+    public record Loaded(JavaRDD<Dataset> shards, FeatureScaling scaling, long rows) {
+        public int dim() {
+            return scaling.dim();
+        }
+
+        /**
+         * Every row on the driver (for the local engine), in source order: device shards interleaved back, so
+         * {@code all().shard(p, P)} is device p's shard.
+         */
+        public Dataset all() {
+            List<Dataset> parts = shards.collect();
+            int d = dim();
+            int total = 0;
+            for (Dataset p : parts) {
+                total += p.rows();
+            }
+            float[] v = new float[total * d];
+            int P = parts.size();
+            for (int p = 0; p < P; p++) {
+                Dataset s = parts.get(p);
+                for (int j = 0; j < s.rows(); j++) {
+                    System.arraycopy(s.values(), j * d, v, (p + j * P) * d, d);
+                }
+            }
+            int[] labels = null;
+            if (!parts.isEmpty() && parts.get(0).labels() != null) {
+                labels = new int[total];
+                for (int p = 0; p < P; p++) {
+                    for (int j = 0; j < parts.get(p).rows(); j++) {
+                        labels[p + j * P] = parts.get(p).labels()[j];
+                    }
+                }
+            }
+            return new Dataset(v, total, new int[] {d}, labels);
+        }
+
+        /** Up to {@code n} model inputs from the shards (for pictures and bounds on the driver). */
+        public Dataset preview(int n) {
+            List<Dataset> parts = shards.map(s -> firstRows(s, n)).collect();
+            int d = dim();
+            int total = 0;
+            for (Dataset p : parts) {
+                total += p.rows();
+            }
+            total = Math.min(total, n);
+            float[] v = new float[total * d];
+            int k = 0;
+            for (Dataset p : parts) {
+                int m = Math.min(p.rows(), total - k);
+                System.arraycopy(p.values(), 0, v, k * d, m * d);
+                k += m;
+            }
+            return new Dataset(v, total, new int[] {d}, null);
+        }
+    }
+
+    private static Dataset firstRows(Dataset s, int n) {
+        int m = Math.min(n, s.rows());
+        return new Dataset(java.util.Arrays.copyOf(s.values(), m * s.dim()), m, s.sampleShape(), null);
+    }
+
+    /** Reads data.path with Spark's csv or parquet reader (header and schema inference for CSV). */
+    public static org.apache.spark.sql.Dataset<Row> read(SparkSession spark, RunConfig.DataSpec d) {
+        return read(spark, d.source(), d.path(), d.csvHeader());
+    }
+
+    /**
+     * Reads {@code path} with Spark's reader for {@code format} ({@code csv}: schema inferred, {@code header}
+     * says whether the first line names the columns; {@code parquet}).
+     *
+     * @throws DataException naming the path when Spark cannot read it
+     */
+    public static org.apache.spark.sql.Dataset<Row> read(SparkSession spark, String format, String path, boolean header) {
+        DataFrameReader r = spark.read();
+        try {
+            return switch (format) {
+                case "csv" -> r.option("header", header).option("inferSchema", true).option("mode", "PERMISSIVE")
+                        .csv(path);
+                case "parquet" -> r.parquet(path);
+                default -> throw new IllegalStateException("not a file format: " + format);
+            };
+        } catch (Exception e) {
+            // Scala throws AnalysisException (a checked type to javac) undeclared: PATH_NOT_FOUND, UNABLE_TO_INFER_SCHEMA
+            if (e instanceof org.apache.spark.sql.AnalysisException) {
+                throw new DataException(path + ": cannot read " + format + " data (" + e.getMessage() + ")", e);
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+    }
+
+    /** The job's tabular data from the config's file. */
+    public static Loaded load(SparkSession spark, RunConfig cfg) {
+        RunConfig.DataSpec d = cfg.data();
+        if (d.source().equals("frame")) {
+            throw new ConfigException("data.source = frame is the DataFrame given to the Spark ML estimator"
+                    + " (org.sparkebm.spark.ml.EbmEstimator); a job config names csv or parquet data with data.path");
+        }
+        org.apache.spark.sql.Dataset<Row> df = read(spark, d);
+        Features.Spec spec = Features.numericColumns(df.schema(), d.columns(), d.labelColumn(), d.path());
+        return load(df, spec, cfg, d.path());
+    }
+
+    /**
+     * Validates {@code df}'s features and deals them to the devices.
+     *
+     * @param source names the data in messages
+     */
+    public static Loaded load(org.apache.spark.sql.Dataset<Row> df, Features.Spec spec, RunConfig cfg, String source) {
+        RunConfig.DataSpec d = cfg.data();
+        JavaRDD<float[]> rows = Features.rows(df, spec);
+        JavaRDD<float[]> used = d.limit() > 0
+                ? rows.zipWithIndex().filter(t -> t._2() < d.limit()).map(t -> t._1()) : rows;
+        df.sparkSession().sparkContext().setJobDescription("validate " + source);
+        Features.Stats st = Features.scan(used, spec, source);
+        if (st.count() < cfg.devices()) {
+            throw new DataException(source + ": " + st.count() + " rows cannot feed " + cfg.devices()
+                    + " devices (devices.count)");
+        }
+        FeatureScaling scaling = d.standardize()
+                ? FeatureScaling.standardize(spec.columns(), st.mean(), st.std())
+                : FeatureScaling.identity(spec.columns(), st.dim());
+        JavaRDD<Integer> labels = d.labelColumn() == null || !cfg.model().hybrid() ? null
+                : Features.labels(df, d.labelColumn(), cfg.model().classes(), source);
+        JavaRDD<Dataset> shards = Features.shards(rows, labels, cfg.devices(), scaling, d.limit())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        return new Loaded(shards, scaling, st.count());
+    }
+}

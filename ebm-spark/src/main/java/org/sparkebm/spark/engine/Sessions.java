@@ -1,0 +1,24 @@
+package org.sparkebm.spark.engine;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The Spark sessions of the project's commands. */
+public final class Sessions {
+    private Sessions() {}
+
+    /**
+     * A Spark session: spark-submit's master if set, else {@code master}, else {@code local[*]}; one ND4J
+     * thread per executor task (OpenMP spin-waiting makes small ND4J operations several times slower when tasks
+     * share cores); with Kryo as {@code spark.serializer}, {@link KryoRegistration}.
+     */
+    public static SparkSession open(String app, String master) {
+        SparkConf conf = new SparkConf().setAppName(app)
+                .setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1")
+                .setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(master == null ? "local[*]" : master);
+        }
+        return SparkSession.builder().config(KryoRegistration.register(conf)).getOrCreate();
+    }
+}

@@ -1,0 +1,43 @@
+package org.sparkebm.spark.run;
+
+import java.io.IOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkebm.core.config.ConfigException;
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.spark.io.HadoopFiles;
+
+/** The run directory policy: {@code run.outputDir}/{@code run.name}, never overwritten ({@code run.ifExists}). */
+public final class RunDirectory {
+    private RunDirectory() {}
+
+    /**
+     * Creates (or, with {@code run.ifExists=resume}, reuses) the run directory: an existing directory makes this
+     * fail ({@code fail}) or picks name-2, name-3, … ({@code new}).
+     *
+     * @throws ConfigException the directory exists and {@code run.ifExists = fail}; nothing was changed
+     */
+    public static Path prepare(RunConfig cfg) throws IOException {
+        Path parent = HadoopFiles.path(cfg.outputDir());
+        FileSystem fs = HadoopFiles.fs(parent);
+        Path dir = new Path(parent, cfg.name());
+        if (fs.exists(dir) && cfg.ifExists().equals("resume")) {
+            return dir;
+        }
+        if (fs.exists(dir)) {
+            if (cfg.ifExists().equals("fail")) {
+                throw new ConfigException("run directory " + dir + " already exists; nothing was changed. Choose another"
+                        + " run.name, set run.ifExists=resume to continue it from its newest checkpoint, or run.ifExists=new to"
+                        + " write to a new numbered directory");
+            }
+            for (int i = 2; fs.exists(dir); i++) {
+                dir = new Path(parent, cfg.name() + "-" + i);
+            }
+        }
+        // mkdirs of a fresh directory: a concurrent run that created it first makes this one fail below
+        if (!fs.mkdirs(dir) || fs.listStatus(dir).length != 0) {
+            throw new IOException("cannot create an empty run directory " + dir);
+        }
+        return dir;
+    }
+}
