@@ -1,5 +1,6 @@
 package org.sparkebm.experiments;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -13,7 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
+import org.sparkebm.core.model.ParamInit;
 import org.sparkebm.core.util.NdArrays;
 
 /**
@@ -30,7 +32,7 @@ public final class ImageClassifier {
     }
 
     /** Trains for {@code epochs} epochs with mini-batches of 128. {@code train} must have labels in [0, classes). */
-    public static ImageClassifier train(Dataset train, int classes, int epochs, long seed) {
+    public static ImageClassifier train(Shard train, int classes, int epochs, long seed) {
         int d = train.dim();
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
                 .updater(new Adam(1e-3)).weightInit(WeightInit.XAVIER).list()
@@ -45,8 +47,8 @@ public final class ImageClassifier {
         SplittableRandom init = new SplittableRandom(seed ^ 0x5DEECE66DL);
         for (int l = 0; l < net.getnLayers(); l++) {
             INDArray w = net.getLayer(l).getParam("W");
-            org.sparkebm.core.model.ParamInit.uniformFanIn(w, w.size(0), init);
-            org.sparkebm.core.model.ParamInit.uniformFanIn(net.getLayer(l).getParam("b"), w.size(0), init);
+            ParamInit.uniformFanIn(w, w.size(0), init);
+            ParamInit.uniformFanIn(net.getLayer(l).getParam("b"), w.size(0), init);
         }
         int n = train.rows();
         int[] order = new int[n];
@@ -102,7 +104,7 @@ public final class ImageClassifier {
         int batch = 1024;
         for (int start = 0; start < n; start += batch) {
             int m = Math.min(batch, n - start);
-            float[] x = java.util.Arrays.copyOfRange(samples, start * d, (start + m) * d);
+            float[] x = Arrays.copyOfRange(samples, start * d, (start + m) * d);
             float[] p = net.output(NdArrays.of(x, m, d), false).dup('c').data().asFloat();
             System.arraycopy(p, 0, out, start * classes, m * classes);
         }
@@ -125,7 +127,7 @@ public final class ImageClassifier {
     }
 
     /** Fraction of correctly classified rows of a labelled set. */
-    public double accuracy(Dataset test) {
+    public double accuracy(Shard test) {
         int[] pred = predict(test.values(), test.rows());
         int ok = 0;
         for (int i = 0; i < pred.length; i++) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class W1Report {
             }
             List<String> lines = Files.readAllLines(csv);
             String[] header = lines.get(0).split(",");
-            int col = java.util.Arrays.asList(header).indexOf("mode_weights");
+            int col = Arrays.asList(header).indexOf("mode_weights");
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             for (int i = 1; i < lines.size(); i += 20) {

@@ -1,20 +1,33 @@
 package org.sparkebm.experiments;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.sparkebm.core.data.Dataset;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.sparkebm.core.data.IdxReader;
 import org.sparkebm.core.data.PcaProjection;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.FittedGaussian;
 import org.sparkebm.core.train.DeviceState;
-import org.sparkebm.core.train.LogSpace;
+import org.sparkebm.core.util.LogSpace;
 import org.sparkebm.spark.data.ShardLoader;
 import org.sparkebm.spark.io.HadoopFiles;
 import org.sparkebm.spark.run.CheckpointStore;
@@ -52,7 +65,7 @@ public final class W4Report {
         for (int i = 0; i < n; i++) {
             double w = logW == null ? 1.0 / n : Math.exp(logW[i] - lse);
             int among = clf.argMax(p, i, CLASSES);
-            shares[java.util.Arrays.binarySearch(CLASSES, among)] += w;
+            shares[Arrays.binarySearch(CLASSES, among)] += w;
             if (clf.argMax(p, i, null) != among) {
                 other += w;
             }
@@ -66,9 +79,9 @@ public final class W4Report {
     }
 
     /** The rows of {@code data} (read) through the projection and back: the images a walker in principal coordinates can be. */
-    static Dataset throughProjection(PcaProjection proj, Dataset data, String source) {
+    static Shard throughProjection(PcaProjection proj, Shard data, String source) {
         float[] z = proj.project(data, source).values();
-        return new Dataset(proj.reconstruct(z, data.rows()), data.rows(), data.sampleShape(), data.labels());
+        return new Shard(proj.reconstruct(z, data.rows()), data.rows(), data.sampleShape(), data.labels());
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,11 +95,11 @@ public final class W4Report {
         long t0 = System.nanoTime();
         org.apache.hadoop.fs.Path projPath = HadoopFiles.path(runs + "/fmnist-biased-projection.bin");
         PcaProjection proj = HadoopFiles.exists(projPath) ? PcaProjection.read(projPath.toString()) : null;
-        Dataset train = ShardLoader.readIdx(fm + "/train-images-idx3-ubyte.gz", fm + "/train-labels-idx1-ubyte.gz", 0, null, null);
-        Dataset test = ShardLoader.readIdx(fm + "/t10k-images-idx3-ubyte.gz", fm + "/t10k-labels-idx1-ubyte.gz", 0, null, null);
-        Dataset test3 = test.rows(IdxReader.selectRows(test.labels(), test.rows(), CLASSES, null, "test"));
+        Shard train = ShardLoader.readIdx(fm + "/train-images-idx3-ubyte.gz", fm + "/train-labels-idx1-ubyte.gz", 0, null, null);
+        Shard test = ShardLoader.readIdx(fm + "/t10k-images-idx3-ubyte.gz", fm + "/t10k-labels-idx1-ubyte.gz", 0, null, null);
+        Shard test3 = test.rows(IdxReader.selectRows(test.labels(), test.rows(), CLASSES, null, "test"));
         // the training set itself (4,000 / 2,000 / 1,000): what a perfect model's walkers would be read as
-        Dataset biased = train.rows(IdxReader.selectRows(train.labels(), train.rows(), CLASSES, new int[] {4000, 2000, 1000},
+        Shard biased = train.rows(IdxReader.selectRows(train.labels(), train.rows(), CLASSES, new int[] {4000, 2000, 1000},
                 "train"));
         if (proj != null) {
             // walkers live in the principal subspace: the classifier learns and is tested on images seen through it
@@ -121,7 +134,7 @@ public final class W4Report {
         List<String> summary = new ArrayList<>();
         List<double[]> means = new ArrayList<>();
         List<String> meanLabels = new ArrayList<>();
-        java.util.Map<String, List<double[][]>> paths = new java.util.LinkedHashMap<>();
+        Map<String, List<double[][]>> paths = new LinkedHashMap<>();
         for (String m : new String[] {"pcd", "jarzynski"}) {
             List<double[]> seeds = new ArrayList<>();
             List<double[][]> runPaths = new ArrayList<>();
@@ -164,8 +177,8 @@ public final class W4Report {
                 // the error of each seed's own proportions, averaged (the error of the mean is smaller)
                 double[] per = seeds.stream().mapToDouble(W4Report::meanAbsError).toArray();
                 r.append(String.format(Locale.ROOT, " %.3f | %.3f (%.3f-%.3f) |%n", meanAbsError(mean),
-                        java.util.Arrays.stream(per).average().orElseThrow(),
-                        java.util.Arrays.stream(per).min().orElseThrow(), java.util.Arrays.stream(per).max().orElseThrow()));
+                        Arrays.stream(per).average().orElseThrow(),
+                        Arrays.stream(per).min().orElseThrow(), Arrays.stream(per).max().orElseThrow()));
                 summary.add(r.toString());
                 means.add(mean);
                 meanLabels.add(m + " (mean of " + seeds.size() + ")");
@@ -236,12 +249,12 @@ public final class W4Report {
     }
 
     /** Each class's fraction against the round, mean over seeds, per method, with the data's as flat lines. */
-    static org.knowm.xchart.XYChart roundsChart(java.util.Map<String, List<double[][]>> paths) {
-        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(900).height(500)
+    static XYChart roundsChart(Map<String, List<double[][]>> paths) {
+        XYChart chart = new XYChartBuilder().width(900).height(500)
                 .title("W4: class fractions of the (weighted) walkers during training, mean over seeds")
                 .xAxisTitle("round").yAxisTitle("fraction among the three classes").build();
         double maxRound = 1;
-        for (java.util.Map.Entry<String, List<double[][]>> e : paths.entrySet()) {
+        for (Map.Entry<String, List<double[][]>> e : paths.entrySet()) {
             List<double[][]> runs = e.getValue();
             if (runs.isEmpty()) {
                 continue;
@@ -257,34 +270,34 @@ public final class W4Report {
                     }
                     maxRound = Math.max(maxRound, xs[i]);
                 }
-                org.knowm.xchart.XYSeries sr = chart.addSeries(e.getKey() + " " + NAMES[k], xs, ys);
-                sr.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                sr.setLineStyle(e.getKey().equals("pcd") ? org.knowm.xchart.style.lines.SeriesLines.DASH_DASH
-                        : org.knowm.xchart.style.lines.SeriesLines.SOLID);
+                XYSeries sr = chart.addSeries(e.getKey() + " " + NAMES[k], xs, ys);
+                sr.setMarker(SeriesMarkers.NONE);
+                sr.setLineStyle(e.getKey().equals("pcd") ? SeriesLines.DASH_DASH
+                        : SeriesLines.SOLID);
                 sr.setLineColor(COLOURS[k]);
             }
         }
         for (int k = 0; k < 3; k++) {
-            org.knowm.xchart.XYSeries t = chart.addSeries("data " + NAMES[k], new double[] {0, maxRound},
+            XYSeries t = chart.addSeries("data " + NAMES[k], new double[] {0, maxRound},
                     new double[] {TRUE[k], TRUE[k]});
-            t.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-            t.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DOT_DOT);
+            t.setMarker(SeriesMarkers.NONE);
+            t.setLineStyle(SeriesLines.DOT_DOT);
             t.setLineColor(COLOURS[k]);
         }
         return chart;
     }
 
-    private static final java.awt.Color[] COLOURS = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728),
-        new java.awt.Color(0x2ca02c)};
+    private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0xd62728),
+        new Color(0x2ca02c)};
 
     /** {@code runs/prefix} and {@code runs/prefix-s<seed>}, sorted. */
     static List<String> runDirs(String runs, String prefix) throws IOException {
         List<String> found = new ArrayList<>();
         org.apache.hadoop.fs.Path dir = HadoopFiles.path(runs);
-        org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(new org.apache.hadoop.conf.Configuration());
-        for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+        FileSystem fs = dir.getFileSystem(new Configuration());
+        for (FileStatus st : fs.listStatus(dir)) {
             String name = st.getPath().getName();
-            if (st.isDirectory() && (name.equals(prefix) || name.matches(java.util.regex.Pattern.quote(prefix) + "-s\\d+"))) {
+            if (st.isDirectory() && (name.equals(prefix) || name.matches(Pattern.quote(prefix) + "-s\\d+"))) {
                 found.add(st.getPath().toString());
             }
         }

@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 
 /** The W4 readout classifier learns, reads only the allowed classes when asked, and is the same for the same seed. */
 class ImageClassifierTest {
     /** Three classes of 8×8 "images": a bright row at the top, middle or bottom, plus noise; labels 2, 5, 7. */
-    static Dataset bands(int n, long seed) {
+    static Shard bands(int n, long seed) {
         return bands(n, seed, new int[] {2, 5, 7});
     }
 
     /** The same with the three labels {@code ids}, row i of class i mod 3. */
-    static Dataset bands(int n, long seed, int[] ids) {
+    static Shard bands(int n, long seed, int[] ids) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] v = new float[n * 64];
         int[] l = new int[n];
@@ -28,13 +28,13 @@ class ImageClassifierTest {
                 v[i * 64 + k] = (float) ((band ? 0.8 : -0.8) + 0.3 * rng.nextGaussian());
             }
         }
-        return new Dataset(v, n, new int[] {1, 8, 8}, l);
+        return new Shard(v, n, new int[] {1, 8, 8}, l);
     }
 
     @Test
     void learnsIsReproducibleAndReadsAmongGivenClasses() {
-        Dataset train = bands(600, 1);
-        Dataset test = bands(300, 2);
+        Shard train = bands(600, 1);
+        Shard test = bands(300, 2);
         ImageClassifier a = ImageClassifier.train(train, 10, 3, 7);
         ImageClassifier b = ImageClassifier.train(train, 10, 3, 7);
         assertTrue(a.accuracy(test) > 0.95, "accuracy " + a.accuracy(test));

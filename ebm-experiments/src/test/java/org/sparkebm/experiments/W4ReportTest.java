@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 
 /** W4's readout of walkers: class fractions with and without weights, and the error against 4:2:1. */
 class W4ReportTest {
@@ -13,7 +13,7 @@ class W4ReportTest {
         int[] ids = W4Report.CLASSES; // 1, 7, 8
         ImageClassifier clf = ImageClassifier.train(ImageClassifierTest.bands(600, 1, ids), 10, 3, 7);
         // 7 walkers: rows 0..6 of a fresh set are classes 1, 7, 8, 1, 7, 8, 1 → take 4 of class 1, 2 of 7, 1 of 8
-        Dataset pool = ImageClassifierTest.bands(30, 5, ids);
+        Shard pool = ImageClassifierTest.bands(30, 5, ids);
         int[] pick = {0, 3, 6, 9, 1, 4, 2};
         float[] x = new float[pick.length * 64];
         for (int i = 0; i < pick.length; i++) {

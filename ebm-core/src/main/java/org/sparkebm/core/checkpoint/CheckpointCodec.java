@@ -3,14 +3,20 @@ package org.sparkebm.core.checkpoint;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.ObjectStreamException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.zip.CRC32;
+import org.sparkebm.core.config.Keys;
+import org.sparkebm.core.train.DriverCheckpoint;
 
 /**
  * Bytes of checkpoint parts, their manifest, and the config check on resume. Storage (Hadoop paths, atomic
@@ -42,13 +48,13 @@ public final class CheckpointCodec {
 
     /** Decodes a part; {@code source} names it in errors. */
     public static <T> T decode(byte[] bytes, Class<T> type, String source) throws IOException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+        try (ObjectInputStream in = new Renaming(new ByteArrayInputStream(bytes))) {
             int v = in.readInt();
             if (v != VERSION) {
                 throw new IOException(source + ": checkpoint version " + v + ", this build reads " + VERSION);
             }
             return type.cast(in.readObject());
-        } catch (ClassNotFoundException | ClassCastException | java.io.ObjectStreamException e) {
+        } catch (ClassNotFoundException | ClassCastException | ObjectStreamException e) {
             throw new IOException(source + ": not a readable checkpoint part (" + e + ")", e);
         }
     }
@@ -100,10 +106,29 @@ public final class CheckpointCodec {
         }
     }
 
+    /** Classes that moved since checkpoints were first written, old name → new name (same fields). */
+    private static final Map<String, String> MOVED = Map.of("org.sparkebm.core." + "checkpoint.DriverCheckpoint",
+            DriverCheckpoint.class.getName());
+
+    /** Reads checkpoints written before a class moved: its stream names the old class. */
+    private static final class Renaming extends ObjectInputStream {
+        Renaming(InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected ObjectStreamClass readClassDescriptor() throws IOException, ClassNotFoundException {
+            ObjectStreamClass d = super.readClassDescriptor();
+            String moved = MOVED.get(d.getName());
+            return moved == null ? d : ObjectStreamClass.lookup(Class.forName(moved));
+        }
+    }
+
     /** Keys whose values differ between the checkpoint's config and the current one (excluding {@link #MAY_DIFFER}). */
     public static List<String> configDifferences(Map<String, String> checkpoint, Map<String, String> current) {
+        checkpoint = Keys.canonical(checkpoint); // written before a key was renamed
         List<String> diffs = new ArrayList<>();
-        Set<String> keys = new java.util.TreeSet<>(checkpoint.keySet());
+        Set<String> keys = new TreeSet<>(checkpoint.keySet());
         keys.addAll(current.keySet());
         for (String k : keys) {
             if (MAY_DIFFER.contains(k)) {

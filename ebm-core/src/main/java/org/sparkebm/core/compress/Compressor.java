@@ -1,6 +1,7 @@
 package org.sparkebm.core.compress;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * A compression operator C: R^d → R^d with a compact encoding (Definitions 1 and 2 of the anonymous draft
@@ -27,7 +28,7 @@ public interface Compressor extends Serializable {
      * {@code v} is read and written.
      */
     default void projectInPlace(float[] v, int offset, int len) {
-        float[] slice = java.util.Arrays.copyOfRange(v, offset, offset + len);
+        float[] slice = Arrays.copyOfRange(v, offset, offset + len);
         float[] c = compress(slice, null).toDense();
         System.arraycopy(c, 0, v, offset, len);
     }

@@ -1,5 +1,7 @@
 package org.sparkebm.core.compress;
 
+import java.util.Arrays;
+
 /** No compression: C(x) = x, sent as dense fp32. The residual, if any, is folded in and left at zero. */
 public final class Identity implements Compressor {
     private static final long serialVersionUID = 1L;
@@ -8,7 +10,7 @@ public final class Identity implements Compressor {
     public Compressed compress(float[] x, float[] residual) {
         float[] v = Compressor.withResidual(x, residual);
         if (residual != null) {
-            java.util.Arrays.fill(residual, 0f);
+            Arrays.fill(residual, 0f);
         }
         return new DenseVector(v);
     }

@@ -11,8 +11,8 @@ public final class ConfigDocs {
                 .append("`.properties` file under `conf/`; any key can be overridden on the command line as `key=value`.\n")
                 .append("Unknown keys and out-of-range values are errors, reported before Spark starts.\n\n")
                 .append("| key | type | default | meaning |\n|---|---|---|---|\n");
-        for (Key k : Keys.all()) {
-            sb.append("| `").append(k.name()).append("` | ").append(k.type().replace("|", "\\|")).append(" | ")
+        for (Key<?> k : Keys.all()) {
+            sb.append("| `").append(k.name()).append("` | ").append(k.type().describe().replace("|", "\\|")).append(" | ")
                     .append(k.defaultValue() == null ? "—" : "`" + k.defaultValue() + "`").append(" | ")
                     .append(k.doc().replace("|", "\\|")).append(" |\n");
         }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Raw key/value settings with typed, range-checked accessors whose errors name the source and the key.
@@ -41,7 +42,7 @@ public final class Settings {
                 throw new ConfigException(file + ": cannot read config (" + e.getMessage() + ")");
             }
             for (String k : new TreeMap<>(p.stringPropertyNames().stream()
-                    .collect(java.util.stream.Collectors.toMap(x -> x, x -> x))).keySet()) {
+                    .collect(Collectors.toMap(x -> x, x -> x))).keySet()) {
                 v.put(k, p.getProperty(k).trim());
                 s.put(k, file.toString());
             }
@@ -55,16 +56,24 @@ public final class Settings {
             v.put(k, o.substring(eq + 1).trim());
             s.put(k, "command line");
         }
-        Settings st = new Settings(v, s);
+        for (String old : Keys.RENAMED.keySet()) {
+            if (v.containsKey(old)) {
+                System.err.println("sparkebm: " + s.get(old) + ": " + old + " is deprecated, read as "
+                        + Keys.RENAMED.get(old) + " (rename it)");
+                s.put(Keys.RENAMED.get(old), s.remove(old));
+            }
+        }
+        Settings st = new Settings(Keys.canonical(v), s);
         st.rejectUnknown();
         return st;
     }
 
     /** Settings from a map (e.g. a checkpoint's or a model's stored config); unknown keys are an error. */
     public static Settings of(Map<String, String> map, String source) {
+        Map<String, String> canonical = Keys.canonical(map);
         Map<String, String> s = new LinkedHashMap<>();
-        map.keySet().forEach(k -> s.put(k, source));
-        Settings st = new Settings(new LinkedHashMap<>(map), s);
+        canonical.keySet().forEach(k -> s.put(k, source));
+        Settings st = new Settings(canonical, s);
         st.rejectUnknown();
         return st;
     }
@@ -81,7 +90,7 @@ public final class Settings {
     private static String suggestion(String k) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
-        for (Key key : Keys.all()) {
+        for (Key<?> key : Keys.all()) {
             int d = distance(k.toLowerCase(Locale.ROOT), key.name().toLowerCase(Locale.ROOT));
             if (d < bestD) {
                 bestD = d;
@@ -111,16 +120,16 @@ public final class Settings {
     }
 
     /** Whether the key was given (file or command line). */
-    public boolean has(Key k) {
+    public boolean has(Key<?> k) {
         return values.containsKey(k.name());
     }
 
-    private String where(Key k) {
+    private String where(Key<?> k) {
         return (sources.containsKey(k.name()) ? sources.get(k.name()) : "default") + ": " + k.name();
     }
 
     /** The raw value or the default; error when required and absent. */
-    public String string(Key k) {
+    public String string(Key<?> k) {
         String v = values.getOrDefault(k.name(), k.defaultValue());
         if (v == null) {
             throw new ConfigException("missing required key '" + k.name() + "': " + k.doc());
@@ -129,105 +138,38 @@ public final class Settings {
     }
 
     /** The raw value, the default, or null. */
-    public String optional(Key k) {
+    public String optional(Key<?> k) {
         return values.getOrDefault(k.name(), k.defaultValue());
     }
 
-    public ConfigException bad(Key k, String what) {
-        return new ConfigException(where(k) + " = '" + optional(k) + "': " + what + " (expected " + k.type() + ")");
+    public ConfigException bad(Key<?> k, String what) {
+        return new ConfigException(where(k) + " = '" + optional(k) + "': " + what + " (expected " + k.type().describe() + ")");
     }
 
-    public long longValue(Key k) {
+    /**
+     * The key's value (given, or its default) read and checked by the key's type.
+     *
+     * @throws ConfigException naming the source and the key: required and absent, or not a valid value
+     */
+    public <T> T get(Key<T> k) {
+        String raw = string(k).trim();
         try {
-            return Long.parseLong(string(k));
-        } catch (NumberFormatException e) {
-            throw bad(k, "not an integer");
+            return k.type().parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw bad(k, e.getMessage());
         }
     }
 
-    public int intAtLeast(Key k, int min) {
-        long v = longValue(k);
-        if (v < min || v > Integer.MAX_VALUE) {
-            throw bad(k, "must be >= " + min);
-        }
-        return (int) v;
-    }
-
-    public double doubleValue(Key k) {
-        String s = string(k).toLowerCase(Locale.ROOT);
-        switch (s) {
-            case "inf", "+inf", "infinity" -> {
-                return Double.POSITIVE_INFINITY;
-            }
-            case "-inf", "-infinity" -> {
-                return Double.NEGATIVE_INFINITY;
-            }
-            default -> {
-                try {
-                    double d = Double.parseDouble(s);
-                    if (Double.isNaN(d)) {
-                        throw bad(k, "NaN is not a value");
-                    }
-                    return d;
-                } catch (NumberFormatException e) {
-                    throw bad(k, "not a number");
-                }
-            }
-        }
-    }
-
-    /** A double in the interval (lo, hi] or [lo, hi] etc. */
-    public double doubleIn(Key k, double lo, boolean loOpen, double hi, boolean hiOpen) {
-        double v = doubleValue(k);
-        boolean ok = (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
-        if (!ok) {
-            throw bad(k, "out of range " + (loOpen ? "(" : "[") + lo + ", " + hi + (hiOpen ? ")" : "]"));
-        }
-        return v;
-    }
-
-    public boolean bool(Key k) {
-        String s = string(k).toLowerCase(Locale.ROOT);
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw bad(k, "not a boolean");
-    }
-
-    /** One of the given choices (case-insensitive), returned lower-case. */
-    public String choice(Key k, String... choices) {
-        String s = string(k).toLowerCase(Locale.ROOT);
-        if (!Arrays.asList(choices).contains(s)) {
-            throw bad(k, "must be one of " + String.join(", ", choices));
-        }
-        return s;
-    }
-
-    /** Comma-separated ints, or null when absent and without default. */
-    public int[] ints(Key k) {
-        String s = optional(k);
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw bad(k, "not a comma-separated list of integers");
-        }
-    }
-
-    public double[] doubles(Key k) {
-        try {
-            return Arrays.stream(string(k).split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
-        } catch (NumberFormatException e) {
-            throw bad(k, "not a comma-separated list of numbers");
-        }
+    /** The key's value read and checked by its type, or null when neither given nor defaulted, or blank. */
+    public <T> T optionalValue(Key<T> k) {
+        String raw = optional(k);
+        return raw == null || raw.isBlank() ? null : get(k);
     }
 
     /** Every key with its resolved value (defaults filled in), sorted: what a manifest records. */
     public Map<String, String> resolved() {
         Map<String, String> out = new TreeMap<>();
-        for (Key k : Keys.all()) {
+        for (Key<?> k : Keys.all()) {
             String v = optional(k);
             if (v != null) {
                 out.put(k.name(), v);

@@ -1,10 +1,14 @@
 package org.sparkebm.core.data;
 
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PushbackInputStream;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -93,7 +97,7 @@ public final class IdxReader {
      * @param classes      classes to keep, or {@code null} for all (then {@code perClass} must be null)
      * @param perClass     per-class counts aligned with {@code classes}, or {@code null} for all of each class
      */
-    public static Dataset toDataset(Images img, int[] labels, String source, int expectedRows, int expectedCols,
+    public static Shard toDataset(Images img, int[] labels, String source, int expectedRows, int expectedCols,
                                     int[] classes, int[] perClass) {
         if ((expectedRows > 0 && img.rows() != expectedRows) || (expectedCols > 0 && img.cols() != expectedCols)) {
             throw new DataException(source + ": images are " + img.rows() + "x" + img.cols() + ", expected "
@@ -119,7 +123,7 @@ public final class IdxReader {
                 l[j] = labels[i];
             }
         }
-        return new Dataset(v, n, new int[] {1, img.rows(), img.cols()}, l);
+        return new Shard(v, n, new int[] {1, img.rows(), img.cols()}, l);
     }
 
     /**
@@ -149,7 +153,7 @@ public final class IdxReader {
                 }
             }
         }
-        return java.util.Arrays.copyOf(keep, n);
+        return Arrays.copyOf(keep, n);
     }
 
     /**
@@ -158,9 +162,9 @@ public final class IdxReader {
      *
      * @param values read: {@code n · rows · cols} floats, row-major
      */
-    public static void writeImages(java.io.OutputStream os, float[] values, int n, int rows, int cols)
+    public static void writeImages(OutputStream os, float[] values, int n, int rows, int cols)
             throws IOException {
-        java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(os));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os));
         out.writeInt(IMAGE_MAGIC);
         out.writeInt(n);
         out.writeInt(rows);

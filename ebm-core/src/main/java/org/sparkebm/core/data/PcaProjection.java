@@ -1,15 +1,19 @@
 package org.sparkebm.core.data;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkebm.core.util.FittedFiles;
 import org.sparkebm.core.util.NdArrays;
 
 /**
@@ -24,10 +28,10 @@ import org.sparkebm.core.util.NdArrays;
  * what the Jarzynski weights would have to absorb (docs/results/w4.md); in the principal subspace the initial
  * Gaussian and the data differ only in what the classes are made of.
  *
- * <p>Fitted once from the whole data set (a public prior, like {@link org.sparkebm.core.model.FittedGaussian}: the
+ * <p>Fitted once from the whole data set (a public prior, like the fitted Gaussian base (model.FittedGaussian): the
  * config refuses it with differential privacy) and stored as a file on any Hadoop path, read once per JVM.
  */
-public final class PcaProjection implements java.io.Serializable {
+public final class PcaProjection implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int MAGIC = 0x45424d50; // "EBMP"
 
@@ -49,7 +53,7 @@ public final class PcaProjection implements java.io.Serializable {
      * The m leading principal directions of {@code data} (read), from the eigendecomposition of its sample covariance
      * in double precision (LAPACK syev through ND4J).
      */
-    public static PcaProjection fit(Dataset data, int m) {
+    public static PcaProjection fit(Shard data, int m) {
         int n = data.rows();
         int d = data.dim();
         if (m < 1 || m > d) {
@@ -122,7 +126,7 @@ public final class PcaProjection implements java.io.Serializable {
     }
 
     /** The whitened coordinates of every row of {@code data} (read); labels are kept. */
-    public Dataset project(Dataset data, String source) {
+    public Shard project(Shard data, String source) {
         if (data.dim() != sourceDim()) {
             throw new DataException(source + ": rows have " + data.dim() + " values, the projection (data.projection) expects "
                     + sourceDim());
@@ -132,7 +136,7 @@ public final class PcaProjection implements java.io.Serializable {
         INDArray z = x.mmul(NdArrays.of(components, components(), sourceDim()).transpose())
                 .diviRowVector(NdArrays.of(scales, 1, components()));
         float[] v = z.dup('c').data().asFloat();
-        return new Dataset(v, n, new int[] {components()}, data.labels() == null ? null : data.labels().clone());
+        return new Shard(v, n, new int[] {components()}, data.labels() == null ? null : data.labels().clone());
     }
 
     /** {@code n} rows of whitened coordinates {@code z} (read) mapped back to the data space: a new array. */
@@ -157,7 +161,7 @@ public final class PcaProjection implements java.io.Serializable {
             }
             out.writeInt(components());
             out.writeDouble(explained);
-            org.sparkebm.core.io.FittedFiles.writeFloats(out, mean, scales, components);
+            FittedFiles.writeFloats(out, mean, scales, components);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -166,7 +170,7 @@ public final class PcaProjection implements java.io.Serializable {
 
     /** Parses {@link #toBytes}; {@code source} names the file in errors. */
     public static PcaProjection read(InputStream in, String source) throws IOException {
-        DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in));
+        DataInputStream data = new DataInputStream(new BufferedInputStream(in));
         if (data.readInt() != MAGIC) {
             throw new IOException(source + ": not a SparkEBM projection file (bad magic)");
         }
@@ -192,8 +196,8 @@ public final class PcaProjection implements java.io.Serializable {
         float[] s = new float[m];
         float[] comp = new float[(int) (m * d)];
         try {
-            org.sparkebm.core.io.FittedFiles.readFloats(data, mu, s, comp);
-        } catch (java.io.EOFException e) {
+            FittedFiles.readFloats(data, mu, s, comp);
+        } catch (EOFException e) {
             throw new IOException(source + ": truncated", e);
         }
         for (float v : s) {
@@ -206,6 +210,6 @@ public final class PcaProjection implements java.io.Serializable {
 
     /** The projection at {@code location} (any Hadoop path), read once per JVM. */
     public static PcaProjection read(String location) {
-        return org.sparkebm.core.io.FittedFiles.read(location, "data.projection", PcaProjection.class, PcaProjection::read);
+        return FittedFiles.read(location, "data.projection", PcaProjection.class, PcaProjection::read);
     }
 }

@@ -12,7 +12,7 @@ public final class Synthetic {
      * @param means   component means, each of the same length d
      * @param weights mixture weights (normalised here)
      */
-    public static Dataset gaussianMixture(int n, double[][] means, double[] weights, double std, SplittableRandom rng) {
+    public static Shard gaussianMixture(int n, double[][] means, double[] weights, double std, SplittableRandom rng) {
         int d = means[0].length;
         double total = 0;
         for (double w : weights) {
@@ -35,11 +35,11 @@ public final class Synthetic {
                 v[i * d + j] = (float) (means[k][j] + std * rng.nextGaussian());
             }
         }
-        return new Dataset(v, n, new int[] {d}, labels);
+        return new Shard(v, n, new int[] {d}, labels);
     }
 
     /** W1: two unit Gaussians in d dimensions at -10·e1 and +6·e1 with weights p1 and 1-p1. */
-    public static Dataset twoModes(int n, int d, double p1, SplittableRandom rng) {
+    public static Shard twoModes(int n, int d, double p1, SplittableRandom rng) {
         double[][] means = new double[2][d];
         means[0][0] = -10;
         means[1][0] = 6;
@@ -47,7 +47,7 @@ public final class Synthetic {
     }
 
     /** Eight Gaussians of std 0.02·radius on a circle of the given radius. */
-    public static Dataset eightGaussians(int n, double radius, SplittableRandom rng) {
+    public static Shard eightGaussians(int n, double radius, SplittableRandom rng) {
         double[][] means = new double[8][2];
         double[] w = new double[8];
         for (int k = 0; k < 8; k++) {
@@ -59,7 +59,7 @@ public final class Synthetic {
     }
 
     /** Two concentric rings of radii 1 and 2 (equal weight) with radial noise {@code std}. */
-    public static Dataset rings(int n, double std, SplittableRandom rng) {
+    public static Shard rings(int n, double std, SplittableRandom rng) {
         float[] v = new float[2 * n];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
@@ -70,7 +70,7 @@ public final class Synthetic {
             v[2 * i + 1] = (float) (r * Math.sin(a));
             labels[i] = k;
         }
-        return new Dataset(v, n, new int[] {2}, labels);
+        return new Shard(v, n, new int[] {2}, labels);
     }
 
     /**
@@ -81,7 +81,7 @@ public final class Synthetic {
      * inliers but with 5x the noise (0.5), so they sit just off the sheet and some overlap with inliers. Labels:
      * 0 inlier, 1 anomaly.
      */
-    public static Dataset anomalies(int n, int d, double fraction, long structureSeed, SplittableRandom rng) {
+    public static Shard anomalies(int n, int d, double fraction, long structureSeed, SplittableRandom rng) {
         SplittableRandom st = new SplittableRandom(structureSeed);
         double[] a = new double[d];
         double[] b = new double[d];
@@ -118,6 +118,6 @@ public final class Synthetic {
                 }
             }
         }
-        return new Dataset(v, n, new int[] {d}, label);
+        return new Shard(v, n, new int[] {d}, label);
     }
 }

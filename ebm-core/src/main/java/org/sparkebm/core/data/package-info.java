@@ -1,2 +1,2 @@
-/** In-memory data: a device's rows ({@code Dataset}), IDX and synthetic sources, scaling and PCA projection. */
+/** In-memory data: a device's rows ({@code Shard}), IDX and synthetic sources, scaling and PCA projection. */
 package org.sparkebm.core.data;

@@ -1,15 +1,22 @@
 package org.sparkebm.core.io;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.FeatureScaling;
 import org.sparkebm.core.model.EnergyModel;
 
 /**
@@ -30,8 +37,8 @@ public final class ModelFile {
      * @param energyQuantiles the training data's energies at quantiles 0, 1/(n−1), …, 1 (ascending), or empty
      */
     public record Loaded(RunConfig config, int[] sampleShape, float[] theta,
-                         org.sparkebm.core.data.FeatureScaling scaling, double[] energyQuantiles)
-            implements java.io.Serializable {
+                         FeatureScaling scaling, double[] energyQuantiles)
+            implements Serializable {
         /** The energy model with θ set. */
         public EnergyModel model() {
             EnergyModel m = config.model().create(sampleShape, DataType.FLOAT);
@@ -47,12 +54,12 @@ public final class ModelFile {
         for (int s : sampleShape) {
             d *= s;
         }
-        write(os, cfg, sampleShape, theta, org.sparkebm.core.data.FeatureScaling.identity(null, d), new double[0]);
+        write(os, cfg, sampleShape, theta, FeatureScaling.identity(null, d), new double[0]);
     }
 
     public static void write(OutputStream os, RunConfig cfg, int[] sampleShape, float[] theta,
-                             org.sparkebm.core.data.FeatureScaling scaling, double[] energyQuantiles) throws IOException {
-        DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os));
+                             FeatureScaling scaling, double[] energyQuantiles) throws IOException {
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os));
         out.writeLong(MAGIC);
         out.writeInt(VERSION);
         out.writeInt(cfg.resolved().size());
@@ -92,7 +99,7 @@ public final class ModelFile {
 
     /** Reads a model file; {@code source} names it in errors. */
     public static Loaded read(InputStream is, String source) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(is));
         try {
             if (in.readLong() != MAGIC) {
                 throw new IOException(source + ": not a SparkEBM model file (bad magic)");
@@ -118,13 +125,13 @@ public final class ModelFile {
             for (int s : shape) {
                 d *= s;
             }
-            org.sparkebm.core.data.FeatureScaling scaling = org.sparkebm.core.data.FeatureScaling.identity(null, d);
+            FeatureScaling scaling = FeatureScaling.identity(null, d);
             double[] quantiles = new double[0];
             if (v >= 2) {
                 int nc = in.readInt();
-                java.util.List<String> cols = null;
+                List<String> cols = null;
                 if (nc >= 0) {
-                    cols = new java.util.ArrayList<>();
+                    cols = new ArrayList<>();
                     for (int i = 0; i < nc; i++) {
                         cols.add(in.readUTF());
                     }
@@ -141,7 +148,7 @@ public final class ModelFile {
                 for (int j = 0; j < fd; j++) {
                     scale[j] = in.readFloat();
                 }
-                scaling = new org.sparkebm.core.data.FeatureScaling(cols, mean, scale);
+                scaling = new FeatureScaling(cols, mean, scale);
                 quantiles = new double[in.readInt()];
                 for (int i = 0; i < quantiles.length; i++) {
                     quantiles[i] = in.readDouble();
@@ -149,7 +156,7 @@ public final class ModelFile {
             }
             RunConfig cfg = RunConfig.fromMap(conf, source);
             return new Loaded(cfg, shape, theta, scaling, quantiles);
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new IOException(source + ": truncated model file", e);
         }
     }

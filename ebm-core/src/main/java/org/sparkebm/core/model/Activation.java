@@ -1,5 +1,7 @@
 package org.sparkebm.core.model;
 
+import java.util.Locale;
+
 /** Activations of the MLP and conv energies. SiLU (x·sigmoid(x), "swish") is the default, as in the peer. */
 public enum Activation {
     SILU, RELU, TANH;
@@ -7,7 +9,7 @@ public enum Activation {
     /** Parses a config value. */
     public static Activation parse(String s) {
         try {
-            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown activation '" + s + "' (silu, relu, tanh)");
         }

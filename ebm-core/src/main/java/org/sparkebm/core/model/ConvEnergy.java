@@ -1,11 +1,15 @@
 package org.sparkebm.core.model;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -26,7 +30,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class ConvEnergy extends FlatParamEnergy {
 
     /** One convolution layer. */
-    public record ConvLayer(int outChannels, int kernel, int stride, int padding) implements java.io.Serializable {
+    public record ConvLayer(int outChannels, int kernel, int stride, int padding) implements Serializable {
         public ConvLayer {
             if (outChannels < 1 || kernel < 1 || stride < 1 || padding < 0) {
                 throw new IllegalArgumentException("bad conv layer " + outChannels + ":" + kernel + ":" + stride + ":" + padding);
@@ -132,7 +136,7 @@ public final class ConvEnergy extends FlatParamEnergy {
     private long stackRows = -1;
     private ConvStack stack2;
     private long stack2Rows = -1;
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ConvEnergy.class.getName());
+    private static final Logger LOG = Logger.getLogger(ConvEnergy.class.getName());
 
     @Override
     public void release() {
@@ -236,8 +240,8 @@ public final class ConvEnergy extends FlatParamEnergy {
             Silu.forward(z.data().asNio(), s.data().asNio(), a.data().asNio(), (int) z.length());
             return;
         }
-        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(z, s));
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(z, s, a));
+        Nd4j.getExecutioner().exec(new Sigmoid(z, s));
+        Nd4j.exec(new MulOp(z, s, a));
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.sparkebm.core.model;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -19,6 +20,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link ConvStack} on oneDNN's convolution primitives called directly (JavaCPP's dnnl presets), fp32 only.
@@ -228,7 +230,7 @@ final class DnnlConvStack implements ConvStack {
         dxUser = own(new memory(xPlain, eng, new FloatPointer((Pointer) null)));
         dxOut = own(new reorder(dx0, dxUser));
         int[] last = shapes[nl];
-        features = org.nd4j.linalg.factory.Nd4j.createUninitialized(DataType.FLOAT, n, (long) last[0] * last[1] * last[2]);
+        features = Nd4j.createUninitialized(DataType.FLOAT, n, (long) last[0] * last[1] * last[2]);
         memory.desc fPlain = desc(new long[] {n, last[0], last[1], last[2]}, memory.format_tag.abcd);
         featuresUser = own(new memory(fPlain, eng, address(features)));
         featuresOut = own(new reorder(net[nl - 1].a, featuresUser));
@@ -253,7 +255,7 @@ final class DnnlConvStack implements ConvStack {
     private static ByteBuffer bytes(memory m) {
         long size = m.get_desc().get_size();
         return new FloatPointer(m.get_data_handle()).capacity(size / Float.BYTES).asByteBuffer()
-                .order(java.nio.ByteOrder.nativeOrder());
+                .order(ByteOrder.nativeOrder());
     }
 
     /** The address of element 0 of a plain fp32 array (anything else is refused). */

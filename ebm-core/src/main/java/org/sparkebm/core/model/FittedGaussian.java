@@ -1,15 +1,19 @@
 package org.sparkebm.core.model;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
+import org.sparkebm.core.util.FittedFiles;
 import org.sparkebm.core.util.NdArrays;
 
 /**
@@ -26,7 +30,7 @@ import org.sparkebm.core.util.NdArrays;
  * <p>It is fitted once from the data set (a public prior derived from all the data: the config refuses it with
  * differential privacy) and stored as a file on any Hadoop path; every JVM reads a path once ({@link #read}).
  */
-public final class FittedGaussian implements java.io.Serializable {
+public final class FittedGaussian implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int MAGIC = 0x45424d47; // "EBMG"
 
@@ -47,7 +51,7 @@ public final class FittedGaussian implements java.io.Serializable {
     }
 
     /** Fits N(μ, Σ + ridge·I) to the rows of {@code data} in double precision (LAPACK Cholesky and inverse through ND4J). */
-    public static FittedGaussian fit(Dataset data, double ridge) {
+    public static FittedGaussian fit(Shard data, double ridge) {
         int n = data.rows();
         int d = data.dim();
         if (n < 2) {
@@ -150,7 +154,7 @@ public final class FittedGaussian implements java.io.Serializable {
             out.writeInt(MAGIC);
             out.writeInt(dim);
             out.writeDouble(logDet);
-            org.sparkebm.core.io.FittedFiles.writeFloats(out, mean, chol, precision);
+            FittedFiles.writeFloats(out, mean, chol, precision);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -159,7 +163,7 @@ public final class FittedGaussian implements java.io.Serializable {
 
     /** Parses {@link #toBytes}; {@code source} names the file in errors. */
     public static FittedGaussian read(InputStream in, String source) throws IOException {
-        DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in));
+        DataInputStream data = new DataInputStream(new BufferedInputStream(in));
         if (data.readInt() != MAGIC) {
             throw new IOException(source + ": not a SparkEBM Gaussian base file (bad magic)");
         }
@@ -172,8 +176,8 @@ public final class FittedGaussian implements java.io.Serializable {
         float[] l = new float[d * d];
         float[] p = new float[d * d];
         try {
-            org.sparkebm.core.io.FittedFiles.readFloats(data, mu, l, p);
-        } catch (java.io.EOFException e) {
+            FittedFiles.readFloats(data, mu, l, p);
+        } catch (EOFException e) {
             throw new IOException(source + ": truncated (expected " + (16 + 4L * (d + 2L * d * d)) + " bytes)", e);
         }
         return new FittedGaussian(d, mu, l, p, logDet);
@@ -181,6 +185,6 @@ public final class FittedGaussian implements java.io.Serializable {
 
     /** The base at {@code location} (any Hadoop path), read once per JVM. */
     public static FittedGaussian read(String location) {
-        return org.sparkebm.core.io.FittedFiles.read(location, "model.basePath", FittedGaussian.class, FittedGaussian::read);
+        return FittedFiles.read(location, "model.basePath", FittedGaussian.class, FittedGaussian::read);
     }
 }

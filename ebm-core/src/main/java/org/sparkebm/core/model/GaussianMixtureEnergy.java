@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.sparkebm.core.util.LogSpace;
 
 /**
  * Isotropic Gaussian-mixture energy with unit covariances (W1 {@code gmm50}):
@@ -85,7 +86,7 @@ public final class GaussianMixtureEnergy extends FlatParamEnergy {
         for (int k = 0; k < zs.length; k++) {
             neg[k] = -zs[k];
         }
-        return org.sparkebm.core.train.LogSpace.logSumExp(neg) + 0.5 * dim * Math.log(2 * Math.PI);
+        return LogSpace.logSumExp(neg) + 0.5 * dim * Math.log(2 * Math.PI);
     }
 
     /** The means as {@code [K][D]} doubles. */

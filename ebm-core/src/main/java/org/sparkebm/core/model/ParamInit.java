@@ -2,6 +2,7 @@ package org.sparkebm.core.model;
 
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Seeded parameter initialisation; never touches ND4J's global RNG.
@@ -20,6 +21,6 @@ public final class ParamInit {
         for (int i = 0; i < v.length; i++) {
             v[i] = (2 * rng.nextDouble() - 1) * bound;
         }
-        target.assign(org.nd4j.linalg.factory.Nd4j.create(v, target.shape(), target.dataType()));
+        target.assign(Nd4j.create(v, target.shape(), target.dataType()));
     }
 }

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * @param delta    δ of the reported (ε, δ)
  * @param epsilonBudget stop before a round would take ε past this (∞: no budget)
  */
-public record PrivacySpec(double clip, double noise, String where, double delta, double epsilonBudget)
+public record PrivacySpec(double clip, double noise, NoiseAt where, double delta, double epsilonBudget)
         implements Serializable {
 
     public boolean enabled() {

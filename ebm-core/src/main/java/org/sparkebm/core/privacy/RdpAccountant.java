@@ -1,5 +1,7 @@
 package org.sparkebm.core.privacy;
 
+import org.sparkebm.core.util.LogSpace;
+
 /**
  * Rényi-DP accountant for the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang 2019, "Rényi
  * Differential Privacy of the Sampled Gaussian Mechanism", integer orders; Abadi et al. 2016 for the setting).
@@ -42,7 +44,7 @@ public final class RdpAccountant {
         for (int k = 0; k <= alpha; k++) {
             terms[k] = logBinomial(alpha, k) + (alpha - k) * log1mQ + k * logQ + (k * (double) k - k) / (2 * sigma * sigma);
         }
-        return org.sparkebm.core.train.LogSpace.logSumExp(terms) / (alpha - 1);
+        return LogSpace.logSumExp(terms) / (alpha - 1);
     }
 
     private static double logBinomial(int n, int k) {

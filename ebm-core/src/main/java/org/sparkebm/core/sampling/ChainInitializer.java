@@ -2,6 +2,7 @@ package org.sparkebm.core.sampling;
 
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import org.sparkebm.core.data.Shard;
 
 /**
  * Draws fresh chain starts. Implementations are immutable and thread-safe; randomness comes only from the
@@ -15,7 +16,7 @@ public interface ChainInitializer extends Serializable {
      * @param shard the device's own data (read; used by data initialisation only), so that no initialiser has to
      *              hold raw data and device state never carries it
      */
-    void draw(float[] out, int offset, org.sparkebm.core.data.Dataset shard, SplittableRandom rng);
+    void draw(float[] out, int offset, Shard shard, SplittableRandom rng);
 
     /** Sample length. */
     int dim();

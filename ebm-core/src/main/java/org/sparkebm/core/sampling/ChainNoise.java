@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkebm.core.util.NdArrays;
 import org.sparkebm.core.util.Seeds;
 
 /**
@@ -50,7 +51,7 @@ public final class ChainNoise {
                     scratchF[o + j] = (float) g.nextGaussian();
                 }
             }
-            org.sparkebm.core.util.NdArrays.fill(buffer, scratchF);
+            NdArrays.fill(buffer, scratchF);
         } else {
             for (int r = 0; r < rngs.length; r++) {
                 SplittableRandom g = rngs[r];
@@ -59,7 +60,7 @@ public final class ChainNoise {
                     scratchD[o + j] = g.nextGaussian();
                 }
             }
-            org.sparkebm.core.util.NdArrays.fill(buffer, scratchD);
+            NdArrays.fill(buffer, scratchD);
         }
         return buffer;
     }

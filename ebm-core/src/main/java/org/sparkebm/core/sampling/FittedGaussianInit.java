@@ -1,7 +1,7 @@
 package org.sparkebm.core.sampling;
 
 import java.util.SplittableRandom;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.FittedGaussian;
 
 /**
@@ -11,7 +11,7 @@ import org.sparkebm.core.model.FittedGaussian;
  */
 public record FittedGaussianInit(int dim, String path) implements ChainInitializer {
     @Override
-    public void draw(float[] out, int offset, Dataset shard, SplittableRandom rng) {
+    public void draw(float[] out, int offset, Shard shard, SplittableRandom rng) {
         FittedGaussian.read(path).draw(out, offset, rng);
     }
 }

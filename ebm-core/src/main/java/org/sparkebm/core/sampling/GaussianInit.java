@@ -4,7 +4,8 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparkebm.core.data.Dataset;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.sparkebm.core.data.Shard;
 
 /**
  * The informative initialisation of M-EBM (Yang and Ji, "M-EBM: Towards Understanding the Manifolds of Energy-Based
@@ -43,7 +44,7 @@ public final class GaussianInit implements ChainInitializer {
      * @param ridge added to the diagonal of Σ (keeps the Cholesky factor defined for constant pixels)
      * @param lo    samples are clamped to [lo, hi]; ±∞ for none
      */
-    public static GaussianInit fit(Dataset data, Covariance cov, double ridge, double lo, double hi) {
+    public static GaussianInit fit(Shard data, Covariance cov, double ridge, double lo, double hi) {
         int n = data.rows();
         int d = data.dim();
         if (n < 2) {
@@ -70,7 +71,7 @@ public final class GaussianInit implements ChainInitializer {
             }
         } else {
             INDArray var = x.mul(x).sum(0).divi(n - 1).addi(ridge);
-            factor = org.nd4j.linalg.ops.transforms.Transforms.sqrt(var, false).castTo(DataType.FLOAT).data().asFloat();
+            factor = Transforms.sqrt(var, false).castTo(DataType.FLOAT).data().asFloat();
         }
         return new GaussianInit(d, mu.castTo(DataType.FLOAT).data().asFloat(), factor, cov, lo, hi);
     }
@@ -89,7 +90,7 @@ public final class GaussianInit implements ChainInitializer {
     }
 
     @Override
-    public void draw(float[] out, int offset, org.sparkebm.core.data.Dataset shard, SplittableRandom rng) {
+    public void draw(float[] out, int offset, Shard shard, SplittableRandom rng) {
         double[] z = new double[dim];
         for (int j = 0; j < dim; j++) {
             z[j] = rng.nextGaussian();

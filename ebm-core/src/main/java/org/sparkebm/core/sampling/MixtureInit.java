@@ -1,7 +1,7 @@
 package org.sparkebm.core.sampling;
 
 import java.util.SplittableRandom;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.GaussianMixtureEnergy;
 
 /**
@@ -25,7 +25,7 @@ public final class MixtureInit implements ChainInitializer {
     }
 
     @Override
-    public void draw(float[] out, int offset, Dataset shard, SplittableRandom rng) {
+    public void draw(float[] out, int offset, Shard shard, SplittableRandom rng) {
         double u = rng.nextDouble();
         int k = 0;
         while (k < weights.length - 1 && u >= weights[k]) {

@@ -3,6 +3,8 @@ package org.sparkebm.core.sampling;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+import org.sparkebm.core.data.Shard;
 
 /**
  * A device's persistent chains: {@code size} samples of length {@code dim}, stored row-major in fp32, bfloat16 or
@@ -51,8 +53,8 @@ public final class ReplayBuffer implements Serializable {
     }
 
     /** A buffer filled from {@code init}, slot s drawn with {@code rngForSlot(s)}, kept in fp32. */
-    public static ReplayBuffer create(int size, ChainInitializer init, org.sparkebm.core.data.Dataset shard,
-                                      java.util.function.IntFunction<SplittableRandom> rngForSlot) {
+    public static ReplayBuffer create(int size, ChainInitializer init, Shard shard,
+                                      IntFunction<SplittableRandom> rngForSlot) {
         if (size < 1) {
             throw new IllegalArgumentException("replay buffer size must be >= 1, got " + size);
         }

@@ -1,6 +1,7 @@
 package org.sparkebm.core.sampling;
 
 import java.util.SplittableRandom;
+import org.sparkebm.core.data.Shard;
 
 /** Uniform noise U(lo, hi)^d, the classic short-run / IGEBM initialisation. */
 public record UniformInit(int dim, double lo, double hi) implements ChainInitializer {
@@ -11,7 +12,7 @@ public record UniformInit(int dim, double lo, double hi) implements ChainInitial
     }
 
     @Override
-    public void draw(float[] out, int offset, org.sparkebm.core.data.Dataset shard, SplittableRandom rng) {
+    public void draw(float[] out, int offset, Shard shard, SplittableRandom rng) {
         for (int j = 0; j < dim; j++) {
             out[offset + j] = (float) (lo + (hi - lo) * rng.nextDouble());
         }

@@ -1,11 +1,19 @@
 package org.sparkebm.core.train;
 
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInput;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutput;
 import java.io.Serializable;
+import java.io.StreamCorruptedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sparkebm.core.compress.Compressed;
+import org.sparkebm.core.util.LogSpace;
 
 /**
  * The mergeable object a {@code treeAggregate} folds device results into.
@@ -87,12 +95,12 @@ public final class DeltaAggregator implements Serializable {
         return new Wire(this);
     }
 
-    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-        throw new java.io.InvalidObjectException("DeltaAggregator is serialised through its Wire proxy");
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("DeltaAggregator is serialised through its Wire proxy");
     }
 
     /** The compact serialised form of a {@link DeltaAggregator}. */
-    public static final class Wire implements java.io.Externalizable {
+    public static final class Wire implements Externalizable {
         private static final long serialVersionUID = 1L;
         private DeltaAggregator value;
 
@@ -104,7 +112,7 @@ public final class DeltaAggregator implements Serializable {
         }
 
         @Override
-        public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
+        public void writeExternal(ObjectOutput out) throws IOException {
             out.writeInt(value.deltas.size());
             for (Map.Entry<Integer, byte[]> e : value.deltas.entrySet()) {
                 int p = e.getKey();
@@ -136,7 +144,7 @@ public final class DeltaAggregator implements Serializable {
         }
 
         @Override
-        public void readExternal(java.io.ObjectInput in) throws java.io.IOException {
+        public void readExternal(ObjectInput in) throws IOException {
             int n = in.readInt();
             TreeMap<Integer, byte[]> d = new TreeMap<>();
             TreeMap<Integer, DeviceMetrics> m = new TreeMap<>();
@@ -161,15 +169,15 @@ public final class DeltaAggregator implements Serializable {
             return value;
         }
 
-        private static void writeBytes(java.io.ObjectOutput out, byte[] b) throws java.io.IOException {
+        private static void writeBytes(ObjectOutput out, byte[] b) throws IOException {
             out.writeInt(b.length);
             out.write(b);
         }
 
-        private static byte[] readBytes(java.io.ObjectInput in) throws java.io.IOException {
+        private static byte[] readBytes(ObjectInput in) throws IOException {
             int len = in.readInt();
             if (len < 0) {
-                throw new java.io.StreamCorruptedException("negative length " + len);
+                throw new StreamCorruptedException("negative length " + len);
             }
             byte[] b = new byte[len];
             in.readFully(b);

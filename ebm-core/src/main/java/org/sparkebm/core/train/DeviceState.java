@@ -1,6 +1,7 @@
 package org.sparkebm.core.train;
 
 import java.io.Serializable;
+import org.sparkebm.core.sampling.ChainInitializer;
 import org.sparkebm.core.sampling.ReplayBuffer;
 
 /**
@@ -15,7 +16,7 @@ import org.sparkebm.core.sampling.ReplayBuffer;
  * @param rounds   rounds this device has taken part in
  * @param jarzynski walker log-weights and pending weight updates (Jarzynski training), or {@code null}
  */
-public record DeviceState(org.sparkebm.core.sampling.ChainInitializer init, ReplayBuffer buffer, float[] residual,
+public record DeviceState(ChainInitializer init, ReplayBuffer buffer, float[] residual,
                           long rounds, JarzynskiState jarzynski) implements Serializable {
 
     /** Approximate heap bytes. */

@@ -2,14 +2,20 @@ package org.sparkebm.core.train;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparkebm.core.data.Dataset;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sparkebm.core.config.StepSpec;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.model.HybridEnergy;
+import org.sparkebm.core.privacy.NoiseAt;
 import org.sparkebm.core.sampling.ChainInitializer;
 import org.sparkebm.core.sampling.ChainNoise;
 import org.sparkebm.core.sampling.ReplayBuffer;
+import org.sparkebm.core.util.NdArrays;
 import org.sparkebm.core.util.Seeds;
 
 /**
@@ -24,7 +30,7 @@ public final class DeviceUpdate {
     private DeviceUpdate() {}
 
     /** Initial state of device {@code partition}: a buffer of {@code bufferSize} chains drawn from {@code init}. */
-    public static DeviceState initialState(StepSpec spec, int bufferSize, ChainInitializer init, Dataset shard,
+    public static DeviceState initialState(StepSpec spec, int bufferSize, ChainInitializer init, Shard shard,
                                            long numParams, long runSeed, int partition) {
         ReplayBuffer buf = ReplayBuffer.create(bufferSize, init, shard,
                 slot -> Seeds.random(runSeed, Seeds.Purpose.CHAIN_REINIT, -1, partition, slot));
@@ -39,7 +45,7 @@ public final class DeviceUpdate {
      * @param shard the device's data; read
      * @param state read only; the result holds a new state
      */
-    public static DeviceResult run(EnergyModel model, StepSpec spec, Dataset shard, DeviceState state,
+    public static DeviceResult run(EnergyModel model, StepSpec spec, Shard shard, DeviceState state,
                                    long runSeed, int round, int partition) {
         ChainInitializer init = state.init();
         long t0 = System.nanoTime();
@@ -50,7 +56,7 @@ public final class DeviceUpdate {
         }
         StepSpec.Hybrid hybrid = spec.hybrid();
         if (hybrid != null && hybrid.genWeight() == 0) {
-            return classifierOnly((org.sparkebm.core.model.HybridEnergy) model, spec, shard, state, runSeed, round,
+            return classifierOnly((HybridEnergy) model, spec, shard, state, runSeed, round,
                     partition, t0);
         }
         // Negatives: draw slots, re-initialise a fraction, run Langevin, write back into a copy of the buffer.
@@ -68,7 +74,7 @@ public final class DeviceUpdate {
                 reinit++;
             }
         }
-        INDArray xNeg = org.sparkebm.core.util.NdArrays.of(neg, m, d).castTo(type);
+        INDArray xNeg = NdArrays.of(neg, m, d).castTo(type);
         ChainNoise noise = new ChainNoise(runSeed, round, partition, slots, d, type);
         spec.sampler().run(model, xNeg, spec.steps(), noise);
         float[] negAfter = xNeg.castTo(DataType.FLOAT).dup('c').data().asFloat();
@@ -82,7 +88,7 @@ public final class DeviceUpdate {
         for (int j = 0; j < nPos; j++) {
             System.arraycopy(shard.values(), rows[j] * d, pos, j * d, d);
         }
-        INDArray x = Nd4j.vstack(org.sparkebm.core.util.NdArrays.of(pos, nPos, d).castTo(type), xNeg);
+        INDArray x = Nd4j.vstack(NdArrays.of(pos, nPos, d).castTo(type), xNeg);
         EnergyModel.ParamGradient pg;
         double clfLoss = Double.NaN;
         double clfAcc = Double.NaN;
@@ -90,7 +96,7 @@ public final class DeviceUpdate {
             // L = clfWeight·L_clf(augmented labelled batch) + genWeight·L_gen(positives, negatives): one backprop
             Batch b = classifierBatch(shard, hybrid, runSeed, round, partition, type);
             double gw = hybrid.genWeight();
-            org.sparkebm.core.model.HybridEnergy.HybridGradient hg = ((org.sparkebm.core.model.HybridEnergy) model)
+            HybridEnergy.HybridGradient hg = ((HybridEnergy) model)
                     .hybridGradient(b.x(), b.labels(), hybrid.clfWeight(), x,
                             e -> ContrastiveLoss.coefficients(e, nPos, null, spec.l2()).muli(gw));
             pg = new EnergyModel.ParamGradient(hg.energies(), hg.gradient());
@@ -105,8 +111,8 @@ public final class DeviceUpdate {
         byte[] encoded = release(spec, delta, residual, runSeed, round, partition);
 
         INDArray e = pg.energies();
-        double ePos = e.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, nPos)).meanNumber().doubleValue();
-        double eNeg = e.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(nPos, nPos + m)).meanNumber().doubleValue();
+        double ePos = e.get(NDArrayIndex.interval(0, nPos)).meanNumber().doubleValue();
+        double eNeg = e.get(NDArrayIndex.interval(nPos, nPos + m)).meanNumber().doubleValue();
         double loss = ContrastiveLoss.value(e, nPos, null, spec.l2());
         if (hybrid != null) {
             loss = hybrid.genWeight() * loss + hybrid.clfWeight() * clfLoss;
@@ -127,7 +133,7 @@ public final class DeviceUpdate {
                                   int partition) {
         if (spec.privacy() != null && spec.privacy().enabled()) {
             spec.privacy().clipInPlace(delta);
-            if (spec.privacy().where().equals("device")) {
+            if (spec.privacy().where() == NoiseAt.DEVICE) {
                 spec.privacy().addNoise(delta, Seeds.random(runSeed, Seeds.Purpose.PRIVACY_NOISE, round, partition, 0));
             }
         }
@@ -135,11 +141,11 @@ public final class DeviceUpdate {
     }
 
     /** A plain classifier round of a hybrid network (train.genWeight = 0): no chains, no Langevin. */
-    private static DeviceResult classifierOnly(org.sparkebm.core.model.HybridEnergy model, StepSpec spec,
-                                               Dataset shard, DeviceState state, long runSeed, int round,
+    private static DeviceResult classifierOnly(HybridEnergy model, StepSpec spec,
+                                               Shard shard, DeviceState state, long runSeed, int round,
                                                int partition, long t0) {
         Batch b = classifierBatch(shard, spec.hybrid(), runSeed, round, partition, model.dataType());
-        org.sparkebm.core.model.HybridEnergy.HybridGradient hg = model.hybridGradient(b.x(), b.labels(),
+        HybridEnergy.HybridGradient hg = model.hybridGradient(b.x(), b.labels(),
                 spec.hybrid().clfWeight(), null, null);
         float[] delta = hg.gradient().castTo(DataType.FLOAT).data().asFloat();
         double gradNorm = norm(delta);
@@ -157,7 +163,7 @@ public final class DeviceUpdate {
     /** The classification batch: labelled rows drawn independently of the generative batch, augmented if asked. */
     record Batch(INDArray x, int[] labels) {}
 
-    static Batch classifierBatch(Dataset shard, StepSpec.Hybrid h, long runSeed, int round, int partition,
+    static Batch classifierBatch(Shard shard, StepSpec.Hybrid h, long runSeed, int round, int partition,
                                  DataType type) {
         if (shard.labels() == null) {
             throw new IllegalStateException("a hybrid model needs labelled data");
@@ -178,7 +184,7 @@ public final class DeviceUpdate {
                 System.arraycopy(shard.values(), rows[j] * d, v, j * d, d);
             }
         }
-        return new Batch(org.sparkebm.core.util.NdArrays.of(v, rows.length, d).castTo(type), labels);
+        return new Batch(NdArrays.of(v, rows.length, d).castTo(type), labels);
     }
 
     /**
@@ -211,7 +217,7 @@ public final class DeviceUpdate {
             return all;
         }
         // Floyd's algorithm: O(batch) memory, uniform over subsets.
-        java.util.TreeSet<Integer> chosen = new java.util.TreeSet<>();
+        TreeSet<Integer> chosen = new TreeSet<>();
         for (int j = n - batch; j < n; j++) {
             int t = rng.nextInt(j + 1);
             if (!chosen.add(t)) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkebm.core.sampling.ReplayBuffer;
+import org.sparkebm.core.util.LogSpace;
 import org.sparkebm.core.util.Seeds;
 
 /**

@@ -4,11 +4,16 @@ import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparkebm.core.compress.Compressed;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.config.StepSpec;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.privacy.NoiseAt;
 import org.sparkebm.core.sampling.ChainNoise;
 import org.sparkebm.core.sampling.ReplayBuffer;
+import org.sparkebm.core.util.LogSpace;
+import org.sparkebm.core.util.NdArrays;
 import org.sparkebm.core.util.Seeds;
 
 /**
@@ -32,7 +37,7 @@ public final class JarzynskiStep {
     /**
      * @param resample whether to resample before the gradient (decided by the driver from the last round's ESS)
      */
-    public static DeviceResult run(EnergyModel model, StepSpec spec, Dataset shard, DeviceState state, long runSeed,
+    public static DeviceResult run(EnergyModel model, StepSpec spec, Shard shard, DeviceState state, long runSeed,
                                    int round, int partition, boolean resample) {
         long t0 = System.nanoTime();
         DataType type = model.dataType();
@@ -42,12 +47,12 @@ public final class JarzynskiStep {
         int d = buf.dim();
         double h = spec.sampler().stepSize();
         double a = spec.l2();
-        INDArray x = org.sparkebm.core.util.NdArrays.of(buf.samples(), n, d).castTo(type);
+        INDArray x = NdArrays.of(buf.samples(), n, d).castTo(type);
         INDArray g = Nd4j.createUninitialized(type, n, d);
         double[] logW = js.logW().clone();
         INDArray e = model.energyAndInputGradient(x, g);
         if (js.hasPending()) {
-            INDArray move = org.sparkebm.core.util.NdArrays.of(js.lastMove(), n, d).castTo(type);
+            INDArray move = NdArrays.of(js.lastMove(), n, d).castTo(type);
             complete(logW, js.pending(), move, e, g, h);
         }
         int resampled = 0;
@@ -63,7 +68,7 @@ public final class JarzynskiStep {
             // one native gather per array (getRows would compute a TAD per row: 20x slower at 625 walkers)
             x = Nd4j.pullRows(x, 1, anc);
             g = Nd4j.pullRows(g, 1, anc);
-            e = e.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(toLong(anc))).dup();
+            e = e.get(NDArrayIndex.indices(toLong(anc))).dup();
             resampled = n;
         }
 
@@ -87,7 +92,7 @@ public final class JarzynskiStep {
             System.arraycopy(shard.values(), rows[j] * d, pos, j * d, d);
         }
         UnaryOperator<INDArray> dataCoeff = ep -> ep.mul(2 * a).addi(1.0).divi(nPos);
-        EnergyModel.ParamGradient dg = model.paramGradient(org.sparkebm.core.util.NdArrays.of(pos, nPos, d).castTo(type), dataCoeff);
+        EnergyModel.ParamGradient dg = model.paramGradient(NdArrays.of(pos, nPos, d).castTo(type), dataCoeff);
         float[] dataVec = dg.gradient().castTo(DataType.FLOAT).data().asFloat();
         float[] modelVec = mg.gradient().castTo(DataType.FLOAT).data().asFloat();
         float[] diff = new float[dataVec.length];
@@ -101,7 +106,7 @@ public final class JarzynskiStep {
             // started from the data-independent initial model, so it needs no noise (RunConfig refuses
             // data-fitted walker initialisers with privacy).
             spec.privacy().clipInPlace(dataVec);
-            if (spec.privacy().where().equals("device")) {
+            if (spec.privacy().where() == NoiseAt.DEVICE) {
                 spec.privacy().addNoise(dataVec, Seeds.random(runSeed, Seeds.Purpose.PRIVACY_NOISE, round, partition, 0));
             }
         }

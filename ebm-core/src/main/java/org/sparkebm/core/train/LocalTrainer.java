@@ -7,7 +7,7 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.model.EnergyModel;
 
@@ -17,19 +17,19 @@ import org.sparkebm.core.model.EnergyModel;
  */
 public final class LocalTrainer implements Trainer {
     private final RunConfig config;
-    private final Dataset data;
-    private final Dataset[] shards;
+    private final Shard data;
+    private final Shard[] shards;
     private final DeviceState[] states;
     private final ParameterServer server;
     private final List<RoundSummary> history = new ArrayList<>();
 
-    public LocalTrainer(RunConfig config, Dataset data) {
+    public LocalTrainer(RunConfig config, Shard data) {
         this.config = config;
         this.data = data;
         EnergyModel m0 = config.initialModel(data.sampleShape());
         this.server = new ParameterServer(config, m0);
         int p = config.devices();
-        shards = new Dataset[p];
+        shards = new Shard[p];
         states = new DeviceState[p];
         for (int i = 0; i < p; i++) {
             shards[i] = data.shard(i, p);

@@ -1,10 +1,16 @@
 package org.sparkebm.core.train;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.sparkebm.core.config.OptimiserSpec;
+import org.sparkebm.core.config.OptimizerType;
 
 /**
  * An {@link Optimiser} on ND4J's own updaters ({@code Sgd}, {@code Adam}, …): the update rule is ND4J's, not
@@ -22,6 +28,13 @@ public final class Nd4jOptimiser implements Optimiser {
     /**
      * @param lrScale per-parameter multipliers of the update (length numParams, read and copied), or {@code null}
      */
+    /** The optimiser {@code spec} describes, for {@code numParams} parameters with optional per-parameter scales. */
+    public static Nd4jOptimiser of(OptimiserSpec spec, long numParams, float[] lrScale) {
+        IUpdater u = spec.type() == OptimizerType.SGD ? new Sgd(spec.lr())
+                : new Adam(spec.lr(), spec.beta1(), spec.beta2(), 1e-8);
+        return new Nd4jOptimiser(u, numParams, lrScale);
+    }
+
     public Nd4jOptimiser(IUpdater config, long numParams, float[] lrScale) {
         if (lrScale != null && lrScale.length != numParams) {
             throw new IllegalArgumentException("lr scale has length " + lrScale.length + ", expected " + numParams);
@@ -38,7 +51,7 @@ public final class Nd4jOptimiser implements Optimiser {
         updater = config.instantiate(stateView, true);
     }
 
-    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         init();
     }

@@ -1,12 +1,23 @@
 package org.sparkebm.core.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkebm.core.config.DeviceSampling;
+import org.sparkebm.core.config.Method;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.model.GaussianBaseEnergy;
+import org.sparkebm.core.model.GaussianMixtureEnergy;
+import org.sparkebm.core.privacy.NoiseAt;
+import org.sparkebm.core.privacy.RdpAccountant;
+import org.sparkebm.core.util.NdArrays;
 import org.sparkebm.core.util.Seeds;
 
 /**
@@ -24,18 +35,18 @@ public final class ParameterServer {
     private boolean resampleNext;
     private double lrMultiplier = 1.0;
     private int rollbacks;
-    private final org.sparkebm.core.privacy.RdpAccountant accountant;
+    private final RdpAccountant accountant;
 
     /** Starts from the model's θ_0. */
     public ParameterServer(RunConfig config, EnergyModel initial) {
         this.config = config;
         this.theta = initial.params().castTo(DataType.FLOAT).reshape(-1);
-        this.optimiser = config.optimiser().create(theta.length(), config.model().lrScale(initial));
-        this.probe = initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy ? initial.copy() : null;
+        this.optimiser = Nd4jOptimiser.of(config.optimiser(), theta.length(), config.model().lrScale(initial));
+        this.probe = initial instanceof GaussianMixtureEnergy ? initial.copy() : null;
         this.logZ0 = initialLogPartition(config, initial);
         var priv = config.privacy();
         this.accountant = priv.enabled() && priv.noise() > 0
-                ? new org.sparkebm.core.privacy.RdpAccountant(samplingRate(config), priv.noise()) : null;
+                ? new RdpAccountant(samplingRate(config), priv.noise()) : null;
     }
 
     /**
@@ -43,10 +54,10 @@ public final class ParameterServer {
      * (log Z_0 = (d/2) log 2πs², or (d/2) log 2π + ½ log det Σ for a fitted base); otherwise 0, and log Z is reported relative to the initial model.
      */
     static double initialLogPartition(RunConfig config, EnergyModel initial) {
-        if (initial instanceof org.sparkebm.core.model.GaussianMixtureEnergy g) {
+        if (initial instanceof GaussianMixtureEnergy g) {
             return g.logPartition();
         }
-        if (initial instanceof org.sparkebm.core.model.GaussianBaseEnergy b && config.model().zeroOutput()) {
+        if (initial instanceof GaussianBaseEnergy b && config.model().zeroOutput()) {
             return b.baseLogPartition();
         }
         return 0.0;
@@ -87,19 +98,19 @@ public final class ParameterServer {
     }
 
     /** The driver's part of a checkpoint (history and timings are the trainer's). */
-    public org.sparkebm.core.checkpoint.DriverCheckpoint snapshot(List<RoundSummary> history, double[] roundSeconds) {
+    public DriverCheckpoint snapshot(List<RoundSummary> history, double[] roundSeconds) {
         INDArray st = optimiser.state();
         float[] os = st.isEmpty() ? new float[0] : st.dup().data().asFloat();
-        return new org.sparkebm.core.checkpoint.DriverCheckpoint(round, theta(), os,
-                resampleNext, lrMultiplier, rollbacks, new java.util.ArrayList<>(history), roundSeconds.clone(),
-                new java.util.TreeMap<>(config.resolved()), config.devices());
+        return new DriverCheckpoint(round, theta(), os,
+                resampleNext, lrMultiplier, rollbacks, new ArrayList<>(history), roundSeconds.clone(),
+                new TreeMap<>(config.resolved()), config.devices());
     }
 
     /** Restores θ, optimiser state, round, resampling decision and rollback state from a checkpoint. */
-    public void restore(org.sparkebm.core.checkpoint.DriverCheckpoint c) {
-        this.theta.assign(org.sparkebm.core.util.NdArrays.of(c.theta(), c.theta().length));
+    public void restore(DriverCheckpoint c) {
+        this.theta.assign(NdArrays.of(c.theta(), c.theta().length));
         optimiser.setState(c.optimiser().length == 0 ? Nd4j.empty(DataType.FLOAT)
-                : org.sparkebm.core.util.NdArrays.of(c.optimiser(), 1, c.optimiser().length));
+                : NdArrays.of(c.optimiser(), 1, c.optimiser().length));
         this.round = c.nextRound();
         this.resampleNext = c.resampleNext();
         this.lrMultiplier = c.lrMultiplier();
@@ -128,13 +139,13 @@ public final class ParameterServer {
             Arrays.setAll(all, i -> i);
             return all;
         }
-        if (config.deviceSampling().equals("poisson")) {
+        if (config.deviceSampling() == DeviceSampling.POISSON) {
             // each device independently with probability q, from its own seed
-            return java.util.stream.IntStream.range(0, p).filter(i -> Seeds.random(config.seed(),
+            return IntStream.range(0, p).filter(i -> Seeds.random(config.seed(),
                     Seeds.Purpose.DEVICE_SELECT, round, i, 1).nextDouble() < config.deviceFraction()).toArray();
         }
         int count = (int) Math.max(1, Math.round(config.deviceFraction() * p));
-        java.util.SplittableRandom rng = Seeds.random(config.seed(), Seeds.Purpose.DEVICE_SELECT, round, 0, 0);
+        SplittableRandom rng = Seeds.random(config.seed(), Seeds.Purpose.DEVICE_SELECT, round, 0, 0);
         return DeviceUpdate.chooseRows(p, count, rng);
     }
 
@@ -145,7 +156,7 @@ public final class ParameterServer {
      */
     private float[] privateSum(DeltaAggregator agg, int d) {
         float[] grad = agg.sum(d);
-        if (config.privacy().where().equals("driver")) {
+        if (config.privacy().where() == NoiseAt.DRIVER) {
             config.privacy().addNoise(grad, Seeds.random(config.seed(), Seeds.Purpose.PRIVACY_NOISE, round, -1, 0));
         }
         float inv = (float) (1.0 / (samplingRate(config) * config.devices()));
@@ -163,7 +174,7 @@ public final class ParameterServer {
         double logZ = Double.NaN;
         double ce = Double.NaN;
         boolean resample = false;
-        if (config.method().equals("jarzynski")) {
+        if (config.method() == Method.JARZYNSKI) {
             DeltaAggregator.JarzynskiAggregate j = agg.jarzynski(d, config.privacy().enabled() ? privateSum(agg, d) : null);
             grad = j.gradient();
             ess = j.ess();
@@ -177,7 +188,7 @@ public final class ParameterServer {
             grad = agg.mean(d);
         }
         double updNorm = DeviceUpdate.norm(grad);
-        optimiser.step(theta, org.sparkebm.core.util.NdArrays.of(grad, grad.length), round, lrMultiplier);
+        optimiser.step(theta, NdArrays.of(grad, grad.length), round, lrMultiplier);
         List<DeviceMetrics> ms = agg.metrics();
         double ep = 0;
         double en = 0;
@@ -201,12 +212,12 @@ public final class ParameterServer {
         }
         int n = Math.max(1, ms.size());
         double[] modes = null;
-        if (probe instanceof org.sparkebm.core.model.GaussianMixtureEnergy g) {
+        if (probe instanceof GaussianMixtureEnergy g) {
             g.setParams(theta);
             modes = g.modeWeights();
         }
         RoundSummary s = new RoundSummary(round, agg.deviceIds(), ep / n, en / n, loss / n, gn / n, updNorm,
-                agg.encodedBytes(), 4L * d * ms.size() * (config.method().equals("jarzynski") ? 2 : 1), secs, secsSum,
+                agg.encodedBytes(), 4L * d * ms.size() * (config.method() == Method.JARZYNSKI ? 2 : 1), secs, secsSum,
                 reinit, ess,
                 logZ, ce, resample, modes, epsilonAfter(round + 1), ms.isEmpty() ? Double.NaN : clfLoss / n,
                 ms.isEmpty() ? Double.NaN : clfAcc / n);

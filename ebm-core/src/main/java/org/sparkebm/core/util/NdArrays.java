@@ -1,5 +1,6 @@
 package org.sparkebm.core.util;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,7 +16,7 @@ public final class NdArrays {
     public static INDArray of(float[] v, long... shape) {
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
         if (a.length() != v.length) {
-            throw new IllegalArgumentException(v.length + " values for shape " + java.util.Arrays.toString(shape));
+            throw new IllegalArgumentException(v.length + " values for shape " + Arrays.toString(shape));
         }
         fill(a, v);
         return a;

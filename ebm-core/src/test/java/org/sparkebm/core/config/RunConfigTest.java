@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sparkebm.core.data.Shard;
 
 class RunConfigTest {
     static final Path CONF = Path.of("..", "conf");
@@ -61,7 +62,7 @@ class RunConfigTest {
                 v[i] = (float) rng.nextGaussian();
             }
             Files.write(base, org.sparkebm.core.model.FittedGaussian.fit(
-                    new org.sparkebm.core.data.Dataset(v, 900, new int[] {d}, null), 0.05).toBytes());
+                    new Shard(v, 900, new int[] {d}, null), 0.05).toBytes());
         }
         if (!projected) {
             return List.of("model.basePath=" + base.toUri());
@@ -72,7 +73,7 @@ class RunConfigTest {
                 v[i] = (float) rng.nextGaussian();
             }
             Files.write(proj, org.sparkebm.core.data.PcaProjection.fit(
-                    new org.sparkebm.core.data.Dataset(v, 100, new int[] {1, 28, 28}, null), 32).toBytes());
+                    new Shard(v, 100, new int[] {1, 28, 28}, null), 32).toBytes());
         }
         return List.of("model.basePath=" + base.toUri(), "data.projection=" + proj.toUri());
     }
@@ -130,6 +131,23 @@ class RunConfigTest {
         String source = assertThrows(ConfigException.class, () -> RunConfig.load(CONF.resolve("quickstart.properties"),
                 List.of("data.projection=" + tmp.resolve("projection-32.bin").toUri()))).getMessage();
         assertTrue(source.contains("data.projection") && source.contains("idx"), source);
+    }
+
+    @Test
+    void renamedKeysStillReadUnderTheirNewName() {
+        Path quick = CONF.resolve("quickstart.properties");
+        RunConfig old = RunConfig.load(quick, List.of("spark.checkpointEvery=7"));
+        assertEquals(7, old.rddCheckpointEvery());
+        assertEquals("7", old.resolved().get("spark.rddCheckpointEvery"));
+        assertTrue(!old.resolved().containsKey("spark.checkpointEvery"), "stored under the new name only");
+        // a stored config (checkpoint, model file) written before the rename
+        java.util.Map<String, String> stored = new java.util.TreeMap<>(old.resolved());
+        stored.put("spark.checkpointEvery", stored.remove("spark.rddCheckpointEvery"));
+        assertEquals(old.resolved(), RunConfig.fromMap(stored, "old model").resolved());
+        assertTrue(org.sparkebm.core.checkpoint.CheckpointCodec.configDifferences(stored, old.resolved()).isEmpty());
+        ConfigException both = assertThrows(ConfigException.class,
+                () -> RunConfig.load(quick, List.of("spark.checkpointEvery=7", "spark.rddCheckpointEvery=9")));
+        assertTrue(both.getMessage().contains("old name of spark.rddCheckpointEvery"), both.getMessage());
     }
 
     @Test

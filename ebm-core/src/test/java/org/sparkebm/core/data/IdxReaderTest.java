@@ -43,7 +43,7 @@ class IdxReaderTest {
     void readsPlainAndGzipAndScalesToMinusOneOne() throws IOException {
         for (byte[] raw : new byte[][] {images(3, 4, 4, 2051), gzip(images(3, 4, 4, 2051))}) {
             IdxReader.Images img = IdxReader.readImages(new ByteArrayInputStream(raw), "x", 0);
-            Dataset d = IdxReader.toDataset(img, null, "x", 4, 4, null, null);
+            Shard d = IdxReader.toDataset(img, null, "x", 4, 4, null, null);
             assertEquals(3, d.rows());
             assertArrayEquals(new int[] {1, 4, 4}, d.sampleShape());
             assertEquals(-1f, d.values()[0], 0f);
@@ -56,7 +56,7 @@ class IdxReaderTest {
     void classFilterAndPerClassCounts() throws IOException {
         IdxReader.Images img = IdxReader.readImages(new ByteArrayInputStream(images(8, 2, 2, 2051)), "x", 0);
         int[] lab = IdxReader.readLabels(new ByteArrayInputStream(labels(1, 7, 1, 8, 1, 7, 1, 8)), "y", 0);
-        Dataset d = IdxReader.toDataset(img, lab, "x", 2, 2, new int[] {1, 8}, new int[] {3, 1});
+        Shard d = IdxReader.toDataset(img, lab, "x", 2, 2, new int[] {1, 8}, new int[] {3, 1});
         assertArrayEquals(new int[] {1, 1, 8, 1}, d.labels());
         DataException e = assertThrows(DataException.class,
                 () -> IdxReader.toDataset(img, lab, "x.gz", 2, 2, new int[] {7}, new int[] {5}));
@@ -81,13 +81,13 @@ class IdxReaderTest {
     @Test
     void nanInDataIsNamedWithRowAndColumn() {
         float[] v = {1, 2, 3, Float.NaN};
-        DataException e = assertThrows(DataException.class, () -> new Dataset(v, 2, new int[] {2}, null).requireFinite("d.csv"));
+        DataException e = assertThrows(DataException.class, () -> new Shard(v, 2, new int[] {2}, null).requireFinite("d.csv"));
         assertTrue(e.getMessage().contains("d.csv") && e.getMessage().contains("row 1, column 1"), e.getMessage());
     }
 
     @Test
     void shardsPartitionTheRows() {
-        Dataset d = Synthetic.rings(10, 0.1, new java.util.SplittableRandom(1));
+        Shard d = Synthetic.rings(10, 0.1, new java.util.SplittableRandom(1));
         int total = 0;
         for (int p = 0; p < 3; p++) {
             total += d.shard(p, 3).rows();

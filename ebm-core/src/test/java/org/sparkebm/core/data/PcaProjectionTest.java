@@ -17,7 +17,7 @@ class PcaProjectionTest {
      * orthonormal e' (a rotation of the first three axes), so the principal variances are 9, 4, 0.25 exactly in
      * expectation.
      */
-    static Dataset lowRank(int n, long seed) {
+    static Shard lowRank(int n, long seed) {
         int d = 10;
         double c = Math.cos(0.7);
         double s = Math.sin(0.7);
@@ -43,12 +43,12 @@ class PcaProjectionTest {
             }
             labels[i] = i % 3;
         }
-        return new Dataset(v, n, new int[] {1, 2, 5}, labels);
+        return new Shard(v, n, new int[] {1, 2, 5}, labels);
     }
 
     @Test
     void findsTheSubspaceAndWhitensIt() {
-        Dataset data = lowRank(4000, 1);
+        Shard data = lowRank(4000, 1);
         PcaProjection p = PcaProjection.fit(data, 3);
         assertEquals(10, p.sourceDim());
         assertEquals(3, p.components());
@@ -60,7 +60,7 @@ class PcaProjectionTest {
         for (int k = 0; k < 3; k++) {
             assertEquals(want[k], s[k], 4 * want[k] / Math.sqrt(2 * 4000), "scale " + k);
         }
-        Dataset z = p.project(data, "test");
+        Shard z = p.project(data, "test");
         assertArrayEquals(new int[] {3}, z.sampleShape());
         assertArrayEquals(data.labels(), z.labels());
         // whitened on the data it was fitted to: mean 0, covariance I
@@ -89,7 +89,7 @@ class PcaProjectionTest {
 
     @Test
     void fewerComponentsKeepTheLargestVarianceAndReconstructTheProjection() {
-        Dataset data = lowRank(2000, 2);
+        Shard data = lowRank(2000, 2);
         PcaProjection p = PcaProjection.fit(data, 2);
         // (9 + 4) / (9 + 4 + 0.25) in expectation
         assertEquals(13 / 13.25, p.explainedVariance(), 0.01);
@@ -107,7 +107,7 @@ class PcaProjectionTest {
 
     @Test
     void refusesMoreComponentsThanTheDataSpan() {
-        Dataset data = lowRank(500, 3);
+        Shard data = lowRank(500, 3);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PcaProjection.fit(data, 4));
         assertTrue(e.getMessage().contains("fewer than 4"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PcaProjection.fit(data, 11));
@@ -116,7 +116,7 @@ class PcaProjectionTest {
     @Test
     void projectingDataOfAnotherSizeNamesTheSource() {
         PcaProjection p = PcaProjection.fit(lowRank(500, 4), 2);
-        Dataset other = new Dataset(new float[12], 2, new int[] {6}, null);
+        Shard other = new Shard(new float[12], 2, new int[] {6}, null);
         DataException e = assertThrows(DataException.class, () -> p.project(other, "other.idx"));
         assertTrue(e.getMessage().startsWith("other.idx: rows have 6 values"), e.getMessage());
     }

@@ -17,15 +17,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.config.Settings;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 
 class FittedGaussianTest {
     @TempDir
     Path tmp;
 
     /** n rows of x = m + A z in 3-D with a known covariance A Aᵀ. */
-    static Dataset correlated(int n, long seed) {
+    static Shard correlated(int n, long seed) {
         double[][] a = {{1.0, 0, 0}, {0.8, 0.6, 0}, {-0.5, 0.3, 0.4}};
         double[] m = {2, -1, 0.5};
         SplittableRandom rng = new SplittableRandom(seed);
@@ -40,7 +39,7 @@ class FittedGaussianTest {
                 v[i * 3 + r] = (float) s;
             }
         }
-        return new Dataset(v, n, new int[] {3}, null);
+        return new Shard(v, n, new int[] {3}, null);
     }
 
     @Test
@@ -55,7 +54,7 @@ class FittedGaussianTest {
         for (int i = 0; i < 20_000; i++) {
             g.draw(draws, i * 3, rng);
         }
-        FittedGaussian again = FittedGaussian.fit(new Dataset(draws, 20_000, new int[] {3}, null), 1e-6);
+        FittedGaussian again = FittedGaussian.fit(new Shard(draws, 20_000, new int[] {3}, null), 1e-6);
         INDArray x = org.sparkebm.core.util.NdArrays.of(new float[] {2.5f, -0.2f, 0.1f, 1f, -2f, 1f}, 2, 3)
                 .castTo(DataType.DOUBLE);
         INDArray e1 = g.energy(x, null);
@@ -111,7 +110,7 @@ class FittedGaussianTest {
     @Test
     void configReadsTheBaseAndRefusesBadOnes() throws IOException {
         RunConfig plain = cfg();
-        Dataset data = plain.data().generate(plain.seed());
+        Shard data = plain.data().generate(plain.seed());
         Path file = tmp.resolve("base.bin");
         Files.write(file, FittedGaussian.fit(data, 0.01).toBytes());
         RunConfig c = cfg("model.basePath=" + file.toUri(), "model.zeroOutput=true", "chains.init=model");

@@ -9,10 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.sparkebm.core.compress.Compressed;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.config.Settings;
-import org.sparkebm.core.data.Dataset;
-import org.sparkebm.core.train.DeviceRound;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.train.DeviceResult;
+import org.sparkebm.core.train.DeviceRound;
 import org.sparkebm.core.train.ParameterServer;
 
 class PrivacyTest {
@@ -60,7 +59,7 @@ class PrivacyTest {
     @Test
     void devicesClipAndNoiseBeforeCompression() {
         RunConfig clipOnly = cfg("privacy.clip=0.01", "privacy.noise=1e-9");
-        Dataset shard = clipOnly.data().generate(clipOnly.seed()).shard(0, 4);
+        Shard shard = clipOnly.data().generate(clipOnly.seed()).shard(0, 4);
         float[] theta = new ParameterServer(clipOnly, clipOnly.initialModel(new int[] {2})).theta();
         DeviceResult r = DeviceRound.run(clipOnly, theta, shard, DeviceRound.init(clipOnly, shard, theta.length, 0), 0, 0, true);
         assertTrue(r.metrics().gradNorm() > 0.01, "the raw gradient is above the bound, so clipping matters");
@@ -118,7 +117,7 @@ class PrivacyTest {
     void jarzynskiClipsAndNoisesOnlyTheDataPart() {
         RunConfig plain = cfg(jarzynski());
         RunConfig clip = cfg(jarzynski("privacy.clip=0.01", "privacy.noise=1e-9"));
-        Dataset shard = clip.data().generate(clip.seed()).shard(0, 4);
+        Shard shard = clip.data().generate(clip.seed()).shard(0, 4);
         float[] theta = new ParameterServer(clip, clip.initialModel(new int[] {2})).theta();
         DeviceResult p = DeviceRound.run(plain, theta, shard, DeviceRound.init(plain, shard, theta.length, 0), 0, 0, true);
         DeviceResult c = DeviceRound.run(clip, theta, shard, DeviceRound.init(clip, shard, theta.length, 0), 0, 0, true);

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 
 /** The informative initialisation reproduces the data's mean and covariance (full) or variances (diagonal). */
 class GaussianInitTest {
     /** Correlated 3-D data: x2 = 0.8 x1 + 0.6 e, x3 = 2 + 0.5 e'. */
-    static Dataset correlated(int n) {
+    static Shard correlated(int n) {
         SplittableRandom r = new SplittableRandom(3);
         float[] v = new float[3 * n];
         for (int i = 0; i < n; i++) {
@@ -19,10 +19,10 @@ class GaussianInitTest {
             v[3 * i + 1] = (float) (0.8 * a + 0.6 * r.nextGaussian());
             v[3 * i + 2] = (float) (2 + 0.5 * r.nextGaussian());
         }
-        return new Dataset(v, n, new int[] {3}, null);
+        return new Shard(v, n, new int[] {3}, null);
     }
 
-    static double[][] moments(ChainInitializer g, Dataset shard, int m) {
+    static double[][] moments(ChainInitializer g, Shard shard, int m) {
         float[] out = new float[3 * m];
         SplittableRandom r = new SplittableRandom(9);
         for (int i = 0; i < m; i++) {
@@ -48,7 +48,7 @@ class GaussianInitTest {
 
     @Test
     void fullCovarianceKeepsCorrelations() {
-        Dataset d = correlated(20_000);
+        Shard d = correlated(20_000);
         double[][] c = moments(GaussianInit.fit(d, GaussianInit.Covariance.FULL, 1e-4,
                 Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY), d, 20_000);
         assertEquals(0.8, c[0][1], 0.04);
@@ -59,7 +59,7 @@ class GaussianInitTest {
 
     @Test
     void diagonalDropsCorrelationsAndClampHolds() {
-        Dataset d = correlated(20_000);
+        Shard d = correlated(20_000);
         double[][] c = moments(GaussianInit.fit(d, GaussianInit.Covariance.DIAGONAL, 1e-4,
                 Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY), d, 20_000);
         assertEquals(0.0, c[0][1], 0.04);

@@ -10,10 +10,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.config.Settings;
-import org.sparkebm.core.data.Dataset;
-import org.sparkebm.core.train.DeviceRound;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.train.DeviceResult;
+import org.sparkebm.core.train.DeviceRound;
 import org.sparkebm.core.train.ParameterServer;
 
 class ReplayBufferStorageTest {
@@ -69,7 +68,7 @@ class ReplayBufferStorageTest {
     @Test
     void devicesTrainWithCompactChainsAndStayClose() {
         RunConfig fp = cfg();
-        Dataset shard = fp.data().generate(fp.seed()).shard(0, 4);
+        Shard shard = fp.data().generate(fp.seed()).shard(0, 4);
         float[] theta = new ParameterServer(fp, fp.initialModel(new int[] {2})).theta();
         DeviceResult a = DeviceRound.run(fp, theta, shard, DeviceRound.init(fp, shard, theta.length, 0), 0, 0, true);
         for (String st : new String[] {"bf16", "u8"}) {

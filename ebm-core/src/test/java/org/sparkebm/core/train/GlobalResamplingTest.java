@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkebm.core.sampling.ReplayBuffer;
+import org.sparkebm.core.util.LogSpace;
 
 class GlobalResamplingTest {
     static final int D = 3;

@@ -9,11 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkebm.core.compress.Identity;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.config.StepSpec;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.GaussianMixtureEnergy;
 import org.sparkebm.core.sampling.LangevinSampler;
 import org.sparkebm.core.sampling.MixtureInit;
 import org.sparkebm.core.sampling.ReplayBuffer;
+import org.sparkebm.core.util.LogSpace;
 
 class JarzynskiTest {
     static final int D = 2;
@@ -28,8 +30,8 @@ class JarzynskiTest {
         return new StepSpec(1_000_000, walkers, steps, 0, LangevinSampler.ula(h), 0, 0, new Identity(), false);
     }
 
-    static Dataset someData() {
-        return new Dataset(new float[] {0.5f, 0f, -0.5f, 0f}, 2, new int[] {D}, null);
+    static Shard someData() {
+        return new Shard(new float[] {0.5f, 0f, -0.5f, 0f}, 2, new int[] {D}, null);
     }
 
     static DeviceState start(GaussianMixtureEnergy m0, int n, long seed) {
@@ -137,7 +139,7 @@ class JarzynskiTest {
         float[] allX = new float[4 * per * D];
         double[] allW = new double[4 * per];
         DeltaAggregator agg = new DeltaAggregator();
-        Dataset data = new Dataset(new float[] {0.5f, 0f, -0.5f, 1f, 2f, 2f, -1f, 0f}, 4, new int[] {D}, null);
+        Shard data = new Shard(new float[] {0.5f, 0f, -0.5f, 1f, 2f, 2f, -1f, 0f}, 4, new int[] {D}, null);
         for (int p = 0; p < 4; p++) {
             float[] x = new float[per * D];
             double[] w = new double[per];

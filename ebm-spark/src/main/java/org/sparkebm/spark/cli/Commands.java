@@ -1,5 +1,8 @@
 package org.sparkebm.spark.cli;
 
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.spark.engine.Sessions;
@@ -12,7 +15,7 @@ final class Commands {
     /** Checks of a command's arguments before Spark starts (throw ConfigException for a bad one). */
     @FunctionalInterface
     interface Check {
-        void check(CommandArgs a) throws java.io.IOException;
+        void check(CommandArgs a) throws IOException;
     }
 
     /** A command's work. */
@@ -28,9 +31,9 @@ final class Commands {
      * @param name     for messages, e.g. {@code score}
      * @param defaults every allowed option with its default (null: optional); {@code master} is always allowed
      */
-    static ExitCode run(String name, String usage, String[] args, int positionals, java.util.Map<String, String> defaults,
+    static ExitCode run(String name, String usage, String[] args, int positionals, Map<String, String> defaults,
                         Check check, Body body) {
-        java.util.Map<String, String> d = new java.util.LinkedHashMap<>(defaults);
+        Map<String, String> d = new LinkedHashMap<>(defaults);
         d.putIfAbsent("master", null);
         CommandArgs a;
         try {
@@ -51,7 +54,7 @@ final class Commands {
     }
 
     /** Refuses an existing output path (nothing is written). */
-    static void requireAbsent(String output) throws java.io.IOException {
+    static void requireAbsent(String output) throws IOException {
         if (HadoopFiles.exists(HadoopFiles.path(output))) {
             throw new ConfigException("output " + output + " already exists; nothing was changed");
         }

@@ -2,6 +2,7 @@ package org.sparkebm.spark.cli;
 
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.data.DataException;
+import org.sparkebm.spark.engine.SparkJobFailedException;
 import org.sparkebm.spark.run.DivergedException;
 
 /** Process exit codes of the SparkEBM commands (documented in README.md), and the one mapping of failures to them. */
@@ -31,6 +32,10 @@ public enum ExitCode {
         if (e instanceof DivergedException) {
             System.err.println(who + "training diverged: " + e.getMessage());
             return DIVERGED;
+        }
+        if (e instanceof SparkJobFailedException) {
+            System.err.println(who + "failed: " + e.getMessage()); // the message is the diagnosis
+            return INFRASTRUCTURE;
         }
         System.err.println(who + "failed: " + e);
         e.printStackTrace();

@@ -1,10 +1,12 @@
 package org.sparkebm.spark.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.FittedGaussian;
 import org.sparkebm.spark.data.ShardLoader;
 import org.sparkebm.spark.io.HadoopFiles;
@@ -43,10 +45,10 @@ public final class FitBase {
             double r = ridge;
             RunConfig cfg = configWithout(a[0], List.of("model.basePath=", "chains.init=uniform"), user);
             return () -> {
-                Dataset data = ShardLoader.loadAll(cfg);
+                Shard data = ShardLoader.loadAll(cfg);
                 long t0 = System.nanoTime();
                 FittedGaussian g = FittedGaussian.fit(data, r);
-                System.out.printf(java.util.Locale.ROOT, "sparkebm: fitted N(mu, Sigma + %.3g I) to %d rows of dimension %d"
+                System.out.printf(Locale.ROOT, "sparkebm: fitted N(mu, Sigma + %.3g I) to %d rows of dimension %d"
                                 + " in %.1f s; log Z of the base %.3f%n", r, data.rows(), data.dim(),
                         (System.nanoTime() - t0) / 1e9, g.logPartition());
                 return g.toBytes();
@@ -92,7 +94,7 @@ public final class FitBase {
 
     /** The config at {@code path} with {@code clear} applied first (the file being fitted must not be read), then the user's overrides. */
     static RunConfig configWithout(String path, List<String> clear, List<String> user) {
-        List<String> overrides = new java.util.ArrayList<>(clear);
+        List<String> overrides = new ArrayList<>(clear);
         overrides.addAll(user);
         return RunConfig.load(java.nio.file.Path.of(path), overrides);
     }

@@ -1,10 +1,12 @@
 package org.sparkebm.spark.cli;
 
 import java.util.List;
+import java.util.Locale;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.DataSource;
 import org.sparkebm.core.data.PcaProjection;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.spark.data.ShardLoader;
 
 /**
@@ -35,19 +37,19 @@ public final class FitProjection {
             }
             // the projection (and a base fitted in its coordinates) is what is being written: parse without them
             RunConfig cfg = FitBase.configWithout(a[0], List.of("data.projection=", "model.basePath=", "chains.init=uniform"), rest);
-            if (!cfg.data().source().equals("idx")) {
+            if (cfg.data().source() != DataSource.IDX) {
                 throw new ConfigException(a[0] + ": data.source = " + cfg.data().source() + "; a projection is fitted to IDX images");
             }
             int comps = m;
             return () -> {
-                Dataset data = ShardLoader.loadAll(cfg);
+                Shard data = ShardLoader.loadAll(cfg);
                 if (comps > data.dim()) {
                     throw new ConfigException("components = " + comps + " exceeds the data's dimension " + data.dim());
                 }
                 long t0 = System.nanoTime();
                 PcaProjection p = PcaProjection.fit(data, comps);
                 float[] s = p.scales();
-                System.out.printf(java.util.Locale.ROOT, "sparkebm: %d principal directions of %d rows of dimension %d in"
+                System.out.printf(Locale.ROOT, "sparkebm: %d principal directions of %d rows of dimension %d in"
                                 + " %.1f s; they hold %.1f%% of the variance (scales %.3g .. %.3g)%n", comps, data.rows(),
                         data.dim(), (System.nanoTime() - t0) / 1e9, 100 * p.explainedVariance(), s[0], s[comps - 1]);
                 return p.toBytes();

@@ -1,16 +1,19 @@
 package org.sparkebm.spark.cli;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkebm.core.config.ConfigException;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.data.Synthetic;
 import org.sparkebm.core.util.Seeds;
 import org.sparkebm.spark.io.HadoopFiles;
@@ -51,7 +54,7 @@ public final class MakeTabular {
         }, MakeTabular::make);
     }
 
-    private static void make(SparkSession spark, CommandArgs a) throws java.io.IOException {
+    private static void make(SparkSession spark, CommandArgs a) throws IOException {
         int rows = a.integer("rows", 2);
         int dim = a.integer("dim", 1);
         double fraction = a.number("fraction");
@@ -59,8 +62,8 @@ public final class MakeTabular {
         String fmt = a.get("format");
         for (int part = 0; part < 2; part++) {
             String name = part == 0 ? "train" : "test";
-            Dataset ds = Synthetic.anomalies(rows, dim, fraction, seed, Seeds.random(seed, Seeds.Purpose.DATA, part, 0, 0));
-            String target = new org.apache.hadoop.fs.Path(HadoopFiles.path(a.arg(0)), name + "." + fmt).toString();
+            Shard ds = Synthetic.anomalies(rows, dim, fraction, seed, Seeds.random(seed, Seeds.Purpose.DATA, part, 0, 0));
+            String target = new Path(HadoopFiles.path(a.arg(0)), name + "." + fmt).toString();
             HadoopFiles.writeFrame(frame(spark, ds), target, fmt);
             System.out.println("sparkebm make-tabular: " + rows + " rows (" + Math.round(fraction * rows)
                     + " anomalies) → " + target);
@@ -68,7 +71,7 @@ public final class MakeTabular {
     }
 
     /** Columns f0 … f(d−1) (double) and label (int). */
-    public static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset ds) {
+    public static Dataset<Row> frame(SparkSession spark, Shard ds) {
         int d = ds.dim();
         StructType schema = new StructType();
         for (int j = 0; j < d; j++) {

@@ -1,16 +1,25 @@
 package org.sparkebm.spark.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.PcaProjection;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.model.EnergyModel;
 import org.sparkebm.core.model.HybridEnergy;
@@ -56,7 +65,7 @@ public final class OodEval {
     }
 
     /** The shifted sets, each with {@code n} rows where possible. */
-    static Map<String, Dataset> shifted(Dataset in, Dataset others, long seed) {
+    static Map<String, Shard> shifted(Shard in, Shard others, long seed) {
         int n = in.rows();
         int d = in.dim();
         int h = in.sampleShape()[1];
@@ -77,10 +86,10 @@ public final class OodEval {
         for (int k = 0; k < noise.length; k++) {
             noise[k] = (float) (-1 + 2 * rng.nextDouble());
         }
-        Map<String, Dataset> sets = new LinkedHashMap<>();
-        sets.put("inverted", new Dataset(inv, n, in.sampleShape(), null));
-        sets.put("flipped upside down", new Dataset(flip, n, in.sampleShape(), null));
-        sets.put("uniform noise", new Dataset(noise, n, in.sampleShape(), null));
+        Map<String, Shard> sets = new LinkedHashMap<>();
+        sets.put("inverted", new Shard(inv, n, in.sampleShape(), null));
+        sets.put("flipped upside down", new Shard(flip, n, in.sampleShape(), null));
+        sets.put("uniform noise", new Shard(noise, n, in.sampleShape(), null));
         if (others != null && others.rows() > 0) {
             sets.put("held-out classes", others);
         }
@@ -90,12 +99,12 @@ public final class OodEval {
     /** Scores of one set: energy, and for hybrids −max p(y|x) and ‖∇x E‖ (each: higher = more unusual). */
     private record Scores(double[] energy, double[] negMaxSoftmax, double[] gradNorm, double[] predicted) {}
 
-    private static Scores scores(EnergyModel m, Dataset set) {
+    private static Scores scores(EnergyModel m, Shard set) {
         if (!(m instanceof HybridEnergy h)) {
             return new Scores(Energies.of(m, set.values(), set.rows(), 256), null, null, null);
         }
         double[][] p = Energies.hybridScores(h, set.values(), set.rows(), 256);
-        double[] neg = java.util.Arrays.stream(p[2]).map(v -> -v).toArray();
+        double[] neg = Arrays.stream(p[2]).map(v -> -v).toArray();
         return new Scores(p[0], neg, Energies.inputGradientNorms(m, set.values(), set.rows(), 256), p[1]);
     }
 
@@ -103,14 +112,14 @@ public final class OodEval {
     static double auroc(SparkSession spark, double[] in, double[] out) {
         List<Row> rows = new ArrayList<>(in.length + out.length);
         for (double v : in) {
-            rows.add(org.apache.spark.sql.RowFactory.create(v, 0));
+            rows.add(RowFactory.create(v, 0));
         }
         for (double v : out) {
-            rows.add(org.apache.spark.sql.RowFactory.create(v, 1));
+            rows.add(RowFactory.create(v, 1));
         }
-        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-                .add("score", org.apache.spark.sql.types.DataTypes.DoubleType)
-                .add("ood", org.apache.spark.sql.types.DataTypes.IntegerType);
+        StructType schema = new StructType()
+                .add("score", DataTypes.DoubleType)
+                .add("ood", DataTypes.IntegerType);
         return ScoreJob.auroc(spark.createDataFrame(rows, schema), "score", "ood", 1);
     }
 
@@ -118,27 +127,27 @@ public final class OodEval {
         EbmModel em = EbmModel.open(a.arg(0));
         RunConfig cfg = em.modelFile().config();
         // a model trained on principal coordinates reads the images through its projection
-        org.sparkebm.core.data.PcaProjection projection = cfg.data().projection() == null ? null
-                : org.sparkebm.core.data.PcaProjection.read(cfg.data().projection());
-        java.util.function.Function<Dataset, Dataset> toModel = d -> projection == null ? d : projection.project(d, a.get("images"));
+        PcaProjection projection = cfg.data().projection() == null ? null
+                : PcaProjection.read(cfg.data().projection());
+        Function<Shard, Shard> toModel = d -> projection == null ? d : projection.project(d, a.get("images"));
         int[] shape = projection != null ? projection.sourceShape() : em.modelFile().sampleShape();
         if (shape.length != 3) {
             throw new ConfigException(a.arg(0) + ": OodEval needs an image model (sample shape "
-                    + java.util.Arrays.toString(shape) + ")");
+                    + Arrays.toString(shape) + ")");
         }
         EnergyModel model = em.modelFile().model();
         boolean hybrid = model instanceof HybridEnergy;
         int limit = a.integer("limit", 10);
-        Dataset test = ShardLoader.readIdx(a.get("images"), a.get("labels"), 0, null, null);
+        Shard test = ShardLoader.readIdx(a.get("images"), a.get("labels"), 0, null, null);
         int[] classes = cfg.data().classes();
-        Dataset in = keep(test, classes, true, limit);
-        Dataset others = classes == null ? null : keep(test, classes, false, limit);
-        Map<String, Dataset> sets = shifted(in, others, (long) a.number("seed"));
+        Shard in = keep(test, classes, true, limit);
+        Shard others = classes == null ? null : keep(test, classes, false, limit);
+        Map<String, Shard> sets = shifted(in, others, (long) a.number("seed"));
         Scores inS = scores(model, toModel.apply(in));
-        double inMean = java.util.Arrays.stream(inS.energy()).average().orElse(Double.NaN);
+        double inMean = Arrays.stream(inS.energy()).average().orElse(Double.NaN);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", a.arg(0));
-        report.put("in_distribution", a.get("images") + (classes == null ? "" : " classes " + java.util.Arrays.toString(classes)));
+        report.put("in_distribution", a.get("images") + (classes == null ? "" : " classes " + Arrays.toString(classes)));
         report.put("rows_per_set", in.rows());
         report.put("in_distribution_mean_energy", inMean);
         if (hybrid && in.labels() != null) {
@@ -157,11 +166,11 @@ public final class OodEval {
                 ? "| shifted set | rows | mean energy | AUROC log p(x) | AUROC max softmax | AUROC ‖∇x log p(x)‖ |\n|---|---|---|---|---|---|\n"
                 : "| shifted set | rows | mean energy | AUROC of energy |\n|---|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| in distribution (%s) | %d | %.4f |%s%n",
-                classes == null ? "test images" : "test images of classes " + java.util.Arrays.toString(classes),
+                classes == null ? "test images" : "test images of classes " + Arrays.toString(classes),
                 in.rows(), inMean, hybrid ? " — | — | — |" : " — |"));
-        for (Map.Entry<String, Dataset> e : sets.entrySet()) {
+        for (Map.Entry<String, Shard> e : sets.entrySet()) {
             Scores o = scores(model, toModel.apply(e.getValue()));
-            double mean = java.util.Arrays.stream(o.energy()).average().orElse(Double.NaN);
+            double mean = Arrays.stream(o.energy()).average().orElse(Double.NaN);
             double auc = auroc(spark, inS.energy(), o.energy());
             energies.put(e.getKey(), o.energy());
             Map<String, Object> r = new LinkedHashMap<>();
@@ -185,18 +194,18 @@ public final class OodEval {
         }
         model.release();
         report.put("sets", rows);
-        org.apache.hadoop.fs.Path dir = HadoopFiles.path(a.arg(1));
-        HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "ood.json"),
-                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
-        HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "ood.md"),
-                md.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "ood.png"),
+        Path dir = HadoopFiles.path(a.arg(1));
+        HadoopFiles.writeAtomically(new Path(dir, "ood.json"),
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+        HadoopFiles.writeAtomically(new Path(dir, "ood.md"),
+                md.toString().getBytes(StandardCharsets.UTF_8));
+        HadoopFiles.writeAtomically(new Path(dir, "ood.png"),
                 Curves.histograms("Energy: in distribution vs shifted sets", energies));
         System.out.println("sparkebm ood: results in " + dir + " (ood.json, ood.md, ood.png)");
     }
 
     /** The first {@code limit} images whose class is (or, {@code in = false}, is not) among {@code classes}. */
-    static Dataset keep(Dataset all, int[] classes, boolean in, int limit) {
+    static Shard keep(Shard all, int[] classes, boolean in, int limit) {
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < all.rows() && idx.size() < limit; i++) {
             boolean member = classes == null;

@@ -1,12 +1,16 @@
 package org.sparkebm.spark.cli;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -19,13 +23,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.data.DataException;
-import org.sparkebm.core.data.Dataset;
 import org.sparkebm.core.data.IdxReader;
+import org.sparkebm.core.data.Shard;
+import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.io.ModelFile;
 import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.model.HybridEnergy;
+import org.sparkebm.core.sampling.ChainInit;
 import org.sparkebm.core.sampling.ChainInitializer;
 import org.sparkebm.core.sampling.ChainNoise;
+import org.sparkebm.core.sampling.UniformInit;
 import org.sparkebm.core.train.DeviceState;
+import org.sparkebm.core.util.NdArrays;
 import org.sparkebm.core.util.Seeds;
 import org.sparkebm.spark.data.ShardLoader;
 import org.sparkebm.spark.io.HadoopFiles;
@@ -85,7 +94,7 @@ public final class SampleJob {
      * @param target −1: p(x); −2: chain i samples p(x|y) for y = ⌊i·K/n⌋ (every class, in blocks); y ≥ 0: p(x|y)
      */
     private record Starts(String init, float[] buffer, int bufferRows, int target, int classes)
-            implements java.io.Serializable {
+            implements Serializable {
         int classOf(int chain, int n) {
             return target == -2 ? (int) ((long) chain * classes / n) : target;
         }
@@ -156,7 +165,7 @@ public final class SampleJob {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         EnergyModel model = m.model();
-        double[] energy = org.sparkebm.core.eval.Energies.of(model, samples, n, 256);
+        double[] energy = Energies.of(model, samples, n, 256);
         model.release();
         Plots.Shown img = Plots.images(m.config(), m.sampleShape(), samples, n);
         write(spark, a.arg(1), model, samples, img, energy, n, dim, target == -2 && n % classes == 0 ? n / classes : 8);
@@ -174,13 +183,13 @@ public final class SampleJob {
                     }
                 }
                 if (from >= 0) {
-                    float[] block = java.util.Arrays.copyOfRange(img.pixels(), from * px, to * px);
-                    HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(HadoopFiles.path(a.arg(1)),
+                    float[] block = Arrays.copyOfRange(img.pixels(), from * px, to * px);
+                    HadoopFiles.writeAtomically(new Path(HadoopFiles.path(a.arg(1)),
                             "samples-class-" + y + ".png"), Plots.imageGrid(block, to - from, img.h(), img.w()));
                 }
             }
         }
-        double mean = java.util.Arrays.stream(energy).average().orElse(Double.NaN);
+        double mean = Arrays.stream(energy).average().orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "sparkebm sample: %d samples, %d steps from %s in %.1f s (mean energy %.4f) → %s%n",
                 n, steps, init, secs, mean, a.arg(1));
     }
@@ -206,15 +215,15 @@ public final class SampleJob {
             }
         } else {
             ChainInitializer init;
-            Dataset shard = null;
+            Shard shard = null;
             if (starts.init().equals("uniform")) {
-                init = new org.sparkebm.core.sampling.UniformInit(dim, cfg.chains().uniformLow(),
+                init = new UniformInit(dim, cfg.chains().uniformLow(),
                         cfg.chains().uniformHigh());
             } else {
                 // the run's own initialiser, fitted to this partition's shard of the run's data where it needs data
                 shard = ShardLoader.shard(cfg, p % cfg.devices());
                 init = cfg.chains().build(shard, sampler.clampMin(), sampler.clampMax(),
-                        cfg.chains().init().equals("model") ? cfg.initialModel(m.sampleShape()) : null,
+                        cfg.chains().init() == ChainInit.MODEL ? cfg.initialModel(m.sampleShape()) : null,
                         cfg.model().basePath());
             }
             for (int j = 0; j < count; j++) {
@@ -225,7 +234,7 @@ public final class SampleJob {
         if (steps > 0) {
             EnergyModel model = m.model();
             // chains grouped by target (p(x), or p(x|y) per class); each group moves with its own energy
-            Map<Integer, List<Integer>> groups = new java.util.TreeMap<>();
+            Map<Integer, List<Integer>> groups = new TreeMap<>();
             for (int j = 0; j < count; j++) {
                 groups.computeIfAbsent(starts.classOf(ids[j], n), k -> new ArrayList<>()).add(j);
             }
@@ -238,8 +247,8 @@ public final class SampleJob {
                     subIds[k] = ids[rows.get(k)];
                 }
                 EnergyModel target = g.getKey() < 0 ? model
-                        : ((org.sparkebm.core.model.HybridEnergy) model).conditional(g.getKey());
-                INDArray xs = org.sparkebm.core.util.NdArrays.of(sub, rows.size(), dim);
+                        : ((HybridEnergy) model).conditional(g.getKey());
+                INDArray xs = NdArrays.of(sub, rows.size(), dim);
                 sampler.run(target, xs, steps, new ChainNoise(seed, 0, p, subIds, dim, DataType.FLOAT)); // in place
                 float[] moved = xs.reshape((long) rows.size() * dim).toFloatVector();
                 for (int k = 0; k < rows.size(); k++) {
@@ -257,7 +266,7 @@ public final class SampleJob {
      */
     private static void write(SparkSession spark, String outDir, EnergyModel model, float[] samples, Plots.Shown img,
                               double[] energy, int n, int dim, int cols) throws IOException {
-        org.apache.hadoop.fs.Path dir = HadoopFiles.path(outDir);
+        Path dir = HadoopFiles.path(outDir);
         StructType schema = new StructType().add("index", DataTypes.IntegerType, false)
                 .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
                 .add("energy", DataTypes.DoubleType, false);
@@ -270,15 +279,15 @@ public final class SampleJob {
             rows.add(RowFactory.create(i, f, energy[i]));
         }
         HadoopFiles.writeFrame(spark.createDataFrame(rows, schema).coalesce(1),
-                new org.apache.hadoop.fs.Path(dir, "samples.parquet").toString(), "parquet");
+                new Path(dir, "samples.parquet").toString(), "parquet");
         if (img != null) {
-            HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples.png"),
+            HadoopFiles.writeAtomically(new Path(dir, "samples.png"),
                     Plots.imageGrid(img.pixels(), n, img.h(), img.w(), Math.min(cols, n)));
-            HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples-idx3-ubyte"),
+            HadoopFiles.writeAtomically(new Path(dir, "samples-idx3-ubyte"),
                     out -> IdxReader.writeImages(out, img.pixels(), n, img.h(), img.w()));
         } else if (dim == 2) {
-            Dataset pts = new Dataset(samples, n, new int[] {2}, null);
-            HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(dir, "samples.png"),
+            Shard pts = new Shard(samples, n, new int[] {2}, null);
+            HadoopFiles.writeAtomically(new Path(dir, "samples.png"),
                     Plots.density2d(model, Plots.bounds(pts), samples, n));
         }
     }

@@ -1,11 +1,17 @@
 package org.sparkebm.spark.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -13,7 +19,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.data.DataException;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.spark.data.ShardLoader;
 import org.sparkebm.spark.data.Tabular;
 import org.sparkebm.spark.io.HadoopFiles;
@@ -77,7 +83,7 @@ public final class ScoreJob {
         model.setScoreCol(a.get("score") == null ? "" : a.get("score"));
         String input = a.arg(1);
         String format = a.get("format").equals("auto") ? guessFormat(input) : a.get("format");
-        org.apache.spark.sql.Dataset<Row> df = switch (format) {
+        Dataset<Row> df = switch (format) {
             case "idx" -> images(spark, ShardLoader.readIdx(input, a.get("labels"), 0, null, null));
             case "csv" -> Tabular.read(spark, "csv", input, true);
             default -> Tabular.read(spark, "parquet", input, true);
@@ -86,17 +92,17 @@ public final class ScoreJob {
         if (label == null && format.equals("idx") && a.get("labels") != null) {
             label = "label";
         }
-        if (label != null && !java.util.Arrays.asList(df.schema().fieldNames()).contains(label)) {
+        if (label != null && !Arrays.asList(df.schema().fieldNames()).contains(label)) {
             throw new DataException(input + ": no label column '" + label + "'");
         }
         long t0 = System.nanoTime();
-        org.apache.spark.sql.Dataset<Row> scored = model.transform(df);
+        Dataset<Row> scored = model.transform(df);
         if (format.equals("idx")) {
             scored = scored.drop(model.getOrDefault(model.featuresCol()));
         }
         spark.sparkContext().setJobDescription("score " + input + " → " + output);
         HadoopFiles.writeFrame(scored, output, a.get("outputFormat"));
-        org.apache.spark.sql.Dataset<Row> written = a.get("outputFormat").equals("csv")
+        Dataset<Row> written = a.get("outputFormat").equals("csv")
                 ? spark.read().option("header", true).option("inferSchema", true).csv(output)
                 : spark.read().parquet(output);
         String energyCol = model.getOrDefault(model.energyCol());
@@ -114,11 +120,11 @@ public final class ScoreJob {
             double auroc = auroc(written, energyCol, label, a.number("positive"));
             metrics.put("label", label);
             metrics.put("auroc_energy", auroc);
-            HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(HadoopFiles.path(output), "_energy.png"),
+            HadoopFiles.writeAtomically(new Path(HadoopFiles.path(output), "_energy.png"),
                     histograms(written, agg.getLong(0), energyCol, label, a.number("positive")));
         }
-        HadoopFiles.writeAtomically(new org.apache.hadoop.fs.Path(HadoopFiles.path(output), "_metrics.json"),
-                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+        HadoopFiles.writeAtomically(new Path(HadoopFiles.path(output), "_metrics.json"),
+                new ObjectMapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsBytes(metrics));
         System.out.printf(Locale.ROOT, "sparkebm score: %d rows → %s (mean energy %.4f)%s%n", agg.getLong(0), output,
                 agg.isNullAt(1) ? Double.NaN : agg.getDouble(1), metrics.containsKey("auroc_energy")
@@ -132,8 +138,8 @@ public final class ScoreJob {
      * {@code positive}, with Spark's {@link BinaryClassificationMetrics} (exact: no binning). Rows with a NaN
      * score are left out.
      */
-    public static double auroc(org.apache.spark.sql.Dataset<Row> df, String scoreCol, String labelCol, double positive) {
-        org.apache.spark.api.java.JavaRDD<Tuple2<Object, Object>> pairs = df.select(scoreCol, labelCol).javaRDD()
+    public static double auroc(Dataset<Row> df, String scoreCol, String labelCol, double positive) {
+        JavaRDD<Tuple2<Object, Object>> pairs = df.select(scoreCol, labelCol).javaRDD()
                 .filter(r -> !r.isNullAt(0) && !Double.isNaN(r.getDouble(0)) && !r.isNullAt(1))
                 .map(r -> new Tuple2<>(r.getDouble(0), ((Number) r.get(1)).doubleValue() == positive ? 1.0 : 0.0));
         BinaryClassificationMetrics m = new BinaryClassificationMetrics(pairs.rdd(), 0);
@@ -143,10 +149,10 @@ public final class ScoreJob {
     }
 
     /** Energy histograms of the positive and the other rows of {@code df} ({@code n} rows; sampled down to about 200,000). */
-    static byte[] histograms(org.apache.spark.sql.Dataset<Row> df, long n, String energyCol, String labelCol,
+    static byte[] histograms(Dataset<Row> df, long n, String energyCol, String labelCol,
                              double positive)
-            throws java.io.IOException {
-        org.apache.spark.sql.Dataset<Row> s = n > 200_000 ? df.sample(200_000.0 / n, 0) : df;
+            throws IOException {
+        Dataset<Row> s = n > 200_000 ? df.sample(200_000.0 / n, 0) : df;
         List<Row> rows = s.select(energyCol, labelCol).collectAsList();
         double[] pos = rows.stream().filter(r -> !r.isNullAt(1) && ((Number) r.get(1)).doubleValue() == positive)
                 .mapToDouble(r -> r.getDouble(0)).toArray();
@@ -170,7 +176,7 @@ public final class ScoreJob {
     }
 
     /** Images as rows (index, features: array of floats in the model's [−1, 1] scale, label if known). */
-    static org.apache.spark.sql.Dataset<Row> images(SparkSession spark, Dataset img) {
+    static Dataset<Row> images(SparkSession spark, Shard img) {
         int d = img.dim();
         List<Row> rows = new ArrayList<>(img.rows());
         for (int i = 0; i < img.rows(); i++) {

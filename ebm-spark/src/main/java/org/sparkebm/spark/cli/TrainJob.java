@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import org.sparkebm.core.config.ConfigException;
+import org.sparkebm.core.config.Engine;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.EnergyModel;
 import org.sparkebm.core.privacy.RdpAccountant;
 import org.sparkebm.core.train.ParameterServer;
@@ -60,8 +61,8 @@ public final class TrainJob {
         try {
             Tabular.Loaded tab = spark == null ? null : Tabular.load(spark, cfg);
             // the local engine folds every row in this JVM; Spark keeps tabular rows on the devices
-            Dataset data = tab == null ? ShardLoader.loadAll(cfg)
-                    : cfg.engine().equals("local") ? tab.all() : tab.preview(4096);
+            Shard data = tab == null ? ShardLoader.loadAll(cfg)
+                    : cfg.engine() == Engine.LOCAL ? tab.all() : tab.preview(4096);
             validate(cfg, data);
             RunOutputs outputs = new RunOutputs(RunDirectory.prepare(cfg));
             CheckpointStore.Found resumeFrom = null;
@@ -85,7 +86,7 @@ public final class TrainJob {
     }
 
     /** What the config alone cannot check: the privacy budget against one round, labels and the model's input. */
-    private static void validate(RunConfig cfg, Dataset data) {
+    private static void validate(RunConfig cfg, Shard data) {
         if (cfg.privacy().enabled()) {
             double eps1 = new RdpAccountant(ParameterServer.samplingRate(cfg), cfg.privacy().noise())
                     .epsilon(1, cfg.privacy().delta())[0];

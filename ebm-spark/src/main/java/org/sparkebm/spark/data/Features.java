@@ -1,5 +1,6 @@
 package org.sparkebm.spark.data;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -7,15 +8,18 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.mllib.linalg.Vectors;
 import org.apache.spark.mllib.stat.MultivariateOnlineSummarizer;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import org.sparkebm.core.data.DataException;
-import org.sparkebm.core.data.Dataset;
 import org.sparkebm.core.data.FeatureScaling;
+import org.sparkebm.core.data.Shard;
 import scala.Tuple2;
 
 /**
@@ -27,7 +31,7 @@ public final class Features {
     private Features() {}
 
     /** Which feature columns: named numeric columns, or one column holding a vector or a numeric array. */
-    public record Spec(List<String> columns, String vectorColumn) implements java.io.Serializable {
+    public record Spec(List<String> columns, String vectorColumn) implements Serializable {
         public static Spec columns(List<String> cols) {
             return new Spec(List.copyOf(cols), null);
         }
@@ -80,7 +84,7 @@ public final class Features {
                     + Arrays.toString(schema.fieldNames()));
         }
         DataType t = schema.apply(col).dataType();
-        boolean ok = t instanceof org.apache.spark.ml.linalg.VectorUDT
+        boolean ok = t instanceof VectorUDT
                 || t instanceof ArrayType a && a.elementType() instanceof NumericType;
         if (!ok) {
             throw new IllegalArgumentException(source + ": column '" + col + "' is " + t.simpleString()
@@ -130,7 +134,7 @@ public final class Features {
     }
 
     /** The feature rows of {@code df} in its row order. */
-    public static JavaRDD<float[]> rows(org.apache.spark.sql.Dataset<Row> df, Spec spec) {
+    public static JavaRDD<float[]> rows(Dataset<Row> df, Spec spec) {
         int[] fields = fieldIndices(df.schema(), spec);
         boolean vector = spec.vectorColumn() != null;
         return df.javaRDD().map(r -> extract(r, fields, vector));
@@ -140,7 +144,7 @@ public final class Features {
      * The class labels of {@code df}'s {@code labelColumn} in row order, checked: present, numeric, whole numbers
      * in [0, classes). Messages name the source, the row and the column.
      */
-    public static JavaRDD<Integer> labels(org.apache.spark.sql.Dataset<Row> df, String labelColumn, int classes,
+    public static JavaRDD<Integer> labels(Dataset<Row> df, String labelColumn, int classes,
                                           String source) {
         if (!Arrays.asList(df.schema().fieldNames()).contains(labelColumn)) {
             throw new DataException(source + ": no label column '" + labelColumn + "' (data.labelColumn); the columns are "
@@ -211,7 +215,7 @@ public final class Features {
         for (int j = 0; j < f.length; j++) {
             a[j] = f[j];
         }
-        return org.apache.spark.mllib.linalg.Vectors.dense(a);
+        return Vectors.dense(a);
     }
 
     /** Only on the error path: finds the first offending row for the message. */
@@ -254,7 +258,7 @@ public final class Features {
      *
      * @param limit keep only the first {@code limit} rows (0: all)
      */
-    public static JavaRDD<Dataset> shards(JavaRDD<float[]> rows, int devices, FeatureScaling scaling, long limit) {
+    public static JavaRDD<Shard> shards(JavaRDD<float[]> rows, int devices, FeatureScaling scaling, long limit) {
         return shards(rows, null, devices, scaling, limit);
     }
 
@@ -262,7 +266,7 @@ public final class Features {
      * The same with class labels ({@code labels}: one per row of {@code rows}, from the same DataFrame so the two
      * zip element by element; null for none), kept with their rows in each shard.
      */
-    public static JavaRDD<Dataset> shards(JavaRDD<float[]> rows, JavaRDD<Integer> labels, int devices,
+    public static JavaRDD<Shard> shards(JavaRDD<float[]> rows, JavaRDD<Integer> labels, int devices,
                                           FeatureScaling scaling, long limit) {
         // a label rides along as one more float (exact for class indices)
         JavaRDD<float[]> carried = labels == null ? rows : rows.zip(labels).map(t -> {
@@ -290,7 +294,7 @@ public final class Features {
                 }
             }
             scaling.applyInPlace(v, list.size());
-            Iterator<Dataset> one = List.of(new Dataset(v, list.size(), new int[] {d}, l)).iterator();
+            Iterator<Shard> one = List.of(new Shard(v, list.size(), new int[] {d}, l)).iterator();
             return one;
         }, true);
     }

@@ -2,10 +2,13 @@ package org.sparkebm.spark.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.data.DataException;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.DataSpec;
 import org.sparkebm.core.data.IdxReader;
+import org.sparkebm.core.data.PcaProjection;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.spark.io.HadoopFiles;
 
 /**
@@ -17,9 +20,9 @@ public final class ShardLoader {
     private ShardLoader() {}
 
     /** The full data set, validated (finite values, sizes, labels), in principal coordinates with {@code data.projection}. */
-    public static Dataset loadAll(RunConfig cfg) {
-        RunConfig.DataSpec d = cfg.data();
-        Dataset all;
+    public static Shard loadAll(RunConfig cfg) {
+        DataSpec d = cfg.data();
+        Shard all;
         if (d.synthetic()) {
             all = d.generate(cfg.seed());
         } else if (d.tabular()) {
@@ -30,7 +33,7 @@ public final class ShardLoader {
                 all = firstRows(all, d.limit());
             }
             if (d.projection() != null) {
-                all = org.sparkebm.core.data.PcaProjection.read(d.projection()).project(all, d.path());
+                all = PcaProjection.read(d.projection()).project(all, d.path());
             }
         }
         String src = d.synthetic() ? "data.source=" + d.source() : d.path();
@@ -45,7 +48,7 @@ public final class ShardLoader {
      *
      * @param limit rows to read (0: all)
      */
-    public static Dataset readIdx(String images, String labels, int limit, int[] classes, int[] perClass) {
+    public static Shard readIdx(String images, String labels, int limit, int[] classes, int[] perClass) {
         IdxReader.Images img;
         try (InputStream in = HadoopFiles.open(images)) {
             img = IdxReader.readImages(in, images, limit);
@@ -63,14 +66,14 @@ public final class ShardLoader {
         return IdxReader.toDataset(img, l, images, 28, 28, classes, perClass);
     }
 
-    private static Dataset firstRows(Dataset d, int n) {
-        float[] v = java.util.Arrays.copyOf(d.values(), n * d.dim());
-        int[] l = d.labels() == null ? null : java.util.Arrays.copyOf(d.labels(), n);
-        return new Dataset(v, n, d.sampleShape(), l);
+    private static Shard firstRows(Shard d, int n) {
+        float[] v = Arrays.copyOf(d.values(), n * d.dim());
+        int[] l = d.labels() == null ? null : Arrays.copyOf(d.labels(), n);
+        return new Shard(v, n, d.sampleShape(), l);
     }
 
     /** Device p's shard (on the executor). */
-    public static Dataset shard(RunConfig cfg, int p) {
+    public static Shard shard(RunConfig cfg, int p) {
         return loadAll(cfg).shard(p, cfg.devices());
     }
 }

@@ -1,16 +1,21 @@
 package org.sparkebm.spark.data;
 
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.data.DataException;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.DataSource;
+import org.sparkebm.core.data.DataSpec;
 import org.sparkebm.core.data.FeatureScaling;
+import org.sparkebm.core.data.Shard;
 
 /**
  * CSV and Parquet data through Spark's own readers (any Hadoop path), or a DataFrame handed over by the ML
@@ -23,11 +28,11 @@ public final class Tabular {
     /**
      * Validated tabular training data.
      *
-     * @param shards  one {@link Dataset} per device (persisted), already mapped by {@code scaling}
+     * @param shards  one {@link Shard} per device (persisted), already mapped by {@code scaling}
      * @param scaling raw columns → model inputs
      * @param rows    rows used for training (after data.limit)
      */
-    public record Loaded(JavaRDD<Dataset> shards, FeatureScaling scaling, long rows) {
+    public record Loaded(JavaRDD<Shard> shards, FeatureScaling scaling, long rows) {
         public int dim() {
             return scaling.dim();
         }
@@ -36,17 +41,17 @@ public final class Tabular {
          * Every row on the driver (for the local engine), in source order: device shards interleaved back, so
          * {@code all().shard(p, P)} is device p's shard.
          */
-        public Dataset all() {
-            List<Dataset> parts = shards.collect();
+        public Shard all() {
+            List<Shard> parts = shards.collect();
             int d = dim();
             int total = 0;
-            for (Dataset p : parts) {
+            for (Shard p : parts) {
                 total += p.rows();
             }
             float[] v = new float[total * d];
             int P = parts.size();
             for (int p = 0; p < P; p++) {
-                Dataset s = parts.get(p);
+                Shard s = parts.get(p);
                 for (int j = 0; j < s.rows(); j++) {
                     System.arraycopy(s.values(), j * d, v, (p + j * P) * d, d);
                 }
@@ -60,37 +65,37 @@ public final class Tabular {
                     }
                 }
             }
-            return new Dataset(v, total, new int[] {d}, labels);
+            return new Shard(v, total, new int[] {d}, labels);
         }
 
         /** Up to {@code n} model inputs from the shards (for pictures and bounds on the driver). */
-        public Dataset preview(int n) {
-            List<Dataset> parts = shards.map(s -> firstRows(s, n)).collect();
+        public Shard preview(int n) {
+            List<Shard> parts = shards.map(s -> firstRows(s, n)).collect();
             int d = dim();
             int total = 0;
-            for (Dataset p : parts) {
+            for (Shard p : parts) {
                 total += p.rows();
             }
             total = Math.min(total, n);
             float[] v = new float[total * d];
             int k = 0;
-            for (Dataset p : parts) {
+            for (Shard p : parts) {
                 int m = Math.min(p.rows(), total - k);
                 System.arraycopy(p.values(), 0, v, k * d, m * d);
                 k += m;
             }
-            return new Dataset(v, total, new int[] {d}, null);
+            return new Shard(v, total, new int[] {d}, null);
         }
     }
 
-    private static Dataset firstRows(Dataset s, int n) {
+    private static Shard firstRows(Shard s, int n) {
         int m = Math.min(n, s.rows());
-        return new Dataset(java.util.Arrays.copyOf(s.values(), m * s.dim()), m, s.sampleShape(), null);
+        return new Shard(Arrays.copyOf(s.values(), m * s.dim()), m, s.sampleShape(), null);
     }
 
     /** Reads data.path with Spark's csv or parquet reader (header and schema inference for CSV). */
-    public static org.apache.spark.sql.Dataset<Row> read(SparkSession spark, RunConfig.DataSpec d) {
-        return read(spark, d.source(), d.path(), d.csvHeader());
+    public static Dataset<Row> read(SparkSession spark, DataSpec d) {
+        return read(spark, d.source().toString(), d.path(), d.csvHeader());
     }
 
     /**
@@ -99,7 +104,7 @@ public final class Tabular {
      *
      * @throws DataException naming the path when Spark cannot read it
      */
-    public static org.apache.spark.sql.Dataset<Row> read(SparkSession spark, String format, String path, boolean header) {
+    public static Dataset<Row> read(SparkSession spark, String format, String path, boolean header) {
         DataFrameReader r = spark.read();
         try {
             return switch (format) {
@@ -110,7 +115,7 @@ public final class Tabular {
             };
         } catch (Exception e) {
             // Scala throws AnalysisException (a checked type to javac) undeclared: PATH_NOT_FOUND, UNABLE_TO_INFER_SCHEMA
-            if (e instanceof org.apache.spark.sql.AnalysisException) {
+            if (e instanceof AnalysisException) {
                 throw new DataException(path + ": cannot read " + format + " data (" + e.getMessage() + ")", e);
             }
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
@@ -119,12 +124,12 @@ public final class Tabular {
 
     /** The job's tabular data from the config's file. */
     public static Loaded load(SparkSession spark, RunConfig cfg) {
-        RunConfig.DataSpec d = cfg.data();
-        if (d.source().equals("frame")) {
+        DataSpec d = cfg.data();
+        if (d.source() == DataSource.FRAME) {
             throw new ConfigException("data.source = frame is the DataFrame given to the Spark ML estimator"
                     + " (org.sparkebm.spark.ml.EbmEstimator); a job config names csv or parquet data with data.path");
         }
-        org.apache.spark.sql.Dataset<Row> df = read(spark, d);
+        Dataset<Row> df = read(spark, d);
         Features.Spec spec = Features.numericColumns(df.schema(), d.columns(), d.labelColumn(), d.path());
         return load(df, spec, cfg, d.path());
     }
@@ -134,8 +139,8 @@ public final class Tabular {
      *
      * @param source names the data in messages
      */
-    public static Loaded load(org.apache.spark.sql.Dataset<Row> df, Features.Spec spec, RunConfig cfg, String source) {
-        RunConfig.DataSpec d = cfg.data();
+    public static Loaded load(Dataset<Row> df, Features.Spec spec, RunConfig cfg, String source) {
+        DataSpec d = cfg.data();
         JavaRDD<float[]> rows = Features.rows(df, spec);
         JavaRDD<float[]> used = d.limit() > 0
                 ? rows.zipWithIndex().filter(t -> t._2() < d.limit()).map(t -> t._1()) : rows;
@@ -150,7 +155,7 @@ public final class Tabular {
                 : FeatureScaling.identity(spec.columns(), st.dim());
         JavaRDD<Integer> labels = d.labelColumn() == null || !cfg.model().hybrid() ? null
                 : Features.labels(df, d.labelColumn(), cfg.model().classes(), source);
-        JavaRDD<Dataset> shards = Features.shards(rows, labels, cfg.devices(), scaling, d.limit())
+        JavaRDD<Shard> shards = Features.shards(rows, labels, cfg.devices(), scaling, d.limit())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         return new Loaded(shards, scaling, st.count());
     }

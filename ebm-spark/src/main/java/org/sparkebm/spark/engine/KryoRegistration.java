@@ -2,6 +2,7 @@ package org.sparkebm.spark.engine;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.sparkebm.core.train.DeltaAggregator;
 
@@ -21,7 +22,7 @@ public final class KryoRegistration implements KryoRegistrator {
     }
 
     /** Adds this registrator to {@code spark.kryo.registrator} when {@code conf} uses Kryo (keeps any others). */
-    static org.apache.spark.SparkConf register(org.apache.spark.SparkConf conf) {
+    static SparkConf register(SparkConf conf) {
         if (conf.get("spark.serializer", "").contains("Kryo")) {
             String mine = KryoRegistration.class.getName();
             String others = conf.get("spark.kryo.registrator", "");

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import scala.collection.Iterator;
 
 /**
  * Counts the bytes Spark actually moved back to the driver for device results: the serialized task result
@@ -25,7 +26,7 @@ public final class ResultSizeListener extends SparkListener {
             return;
         }
         int round = Integer.parseInt(group.substring("round-".length()));
-        scala.collection.Iterator<Object> it = jobStart.stageIds().iterator();
+        Iterator<Object> it = jobStart.stageIds().iterator();
         while (it.hasNext()) {
             stageToRound.put((Integer) it.next(), round);
         }

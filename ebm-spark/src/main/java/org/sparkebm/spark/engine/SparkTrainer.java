@@ -2,10 +2,12 @@ package org.sparkebm.spark.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -15,8 +17,11 @@ import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
+import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.model.EnergyModel;
 import org.sparkebm.core.train.DeltaAggregator;
 import org.sparkebm.core.train.DeviceResult;
@@ -35,7 +40,7 @@ import scala.Tuple2;
  * The Spark engine of {@link Trainer}: one round is one distributed step. Each partition is a device; its data shard lives in a cached RDD and its
  * chain state in an RDD rebuilt every round from the previous one ({@code zipPartitions}), so a lost or retried
  * task recomputes exactly the same state from lineage (device steps are deterministic functions of their seeds).
- * The state RDD is checkpointed every {@code spark.checkpointEvery} rounds to cut the lineage; θ broadcasts that
+ * The state RDD is checkpointed every {@code spark.rddCheckpointEvery} rounds to cut the lineage; θ broadcasts that
  * lineage may still need are kept until then and destroyed after.
  */
 public final class SparkTrainer implements Trainer {
@@ -43,11 +48,14 @@ public final class SparkTrainer implements Trainer {
     private final RunConfig cfg;
     private final ParameterServer server;
     private final long numParams;
-    private final JavaRDD<Dataset> data;
+    private final JavaRDD<Shard> data;
     private JavaRDD<DeviceState> states;
     private JavaRDD<DeviceResult> lastResults;
     private final Deque<Broadcast<float[]>> liveBroadcasts = new ArrayDeque<>();
     private final List<RoundSummary> history = new ArrayList<>();
+    private final TaskFailureListener failures = new TaskFailureListener();
+    /** RDDs in the device-state lineage since it was last cut (a reliable checkpoint, or states read from files). */
+    private int lineage;
 
     public SparkTrainer(JavaSparkContext sc, RunConfig cfg, int[] sampleShape, String checkpointDir) {
         this(sc, cfg, sampleShape, checkpointDir, null);
@@ -58,7 +66,7 @@ public final class SparkTrainer implements Trainer {
      *               from the config on its executor (synthetic and IDX data)
      */
     public SparkTrainer(JavaSparkContext sc, RunConfig cfg, int[] sampleShape, String checkpointDir,
-                        JavaRDD<Dataset> shards) {
+                        JavaRDD<Shard> shards) {
         this.sc = sc;
         this.cfg = cfg;
         EnergyModel m0 = cfg.initialModel(sampleShape);
@@ -66,6 +74,12 @@ public final class SparkTrainer implements Trainer {
         this.server = new ParameterServer(cfg, m0);
         if (checkpointDir != null) {
             sc.setCheckpointDir(checkpointDir);
+        }
+        sc.sc().addSparkListener(failures);
+        if (lineageLimitRounds(cfg) < cfg.rddCheckpointEvery()) {
+            System.out.printf(Locale.ROOT, "sparkebm: spark.rddCheckpointEvery = %d is past the lineage a task can"
+                    + " deserialise; the device-state RDD is also checkpointed every %d rounds%n", cfg.rddCheckpointEvery(),
+                    lineageLimitRounds(cfg));
         }
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < cfg.devices(); p++) {
@@ -93,6 +107,69 @@ public final class SparkTrainer implements Trainer {
      */
     @Override
     public RoundSummary runRound() {
+        try {
+            return step();
+        } catch (Exception e) { // Spark's SparkException is checked, thrown from Scala undeclared
+            throw explain(e);
+        }
+    }
+
+    /**
+     * The most RDDs of device-state lineage a round may leave uncut. A task carries its RDD's whole lineage back to
+     * the last checkpoint, and Java deserialisation recurses once per level: past a few hundred levels the executor's
+     * task thread overflows its stack: at about 410 levels with the default 1 MB thread stacks (a Jarzynski W1 run with
+     * 4 devices died in its round 205), so this keeps 2.5 times below (docs/config.md). A round adds two
+     * levels (the device step zipped with the states, and the states mapped out of the results), three with global
+     * resampling. The system property {@code sparkebm.maxLineage} overrides it (to measure the limit again).
+     */
+    static final int MAX_LINEAGE = Integer.getInteger("sparkebm.maxLineage", 160);
+
+    /** Rounds between lineage cuts when every round adds the most levels (what the job announces). */
+    public static int lineageLimitRounds(RunConfig cfg) {
+        return (MAX_LINEAGE - 3) / (cfg.jarzynski().global() ? 3 : 2);
+    }
+
+    /**
+     * A failed round as its first real cause where a task died of an error that takes Spark down with it (stack
+     * overflow, out of memory): what reaches this code then is shutdown noise. Other failures are Spark's own
+     * exception, unchanged.
+     */
+    private RuntimeException explain(Exception e) {
+        RuntimeException as = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+        TaskFailureListener.Failure f = failures.first(2000);
+        if (f == null || !isFatal(f.className())) {
+            // Spark may be shutting down and its listener bus with it: the aborted job's exception names the error
+            f = fatalCause(e);
+        }
+        if (f == null) {
+            return as;
+        }
+        String hint = f.className().equals(StackOverflowError.class.getName())
+                ? " while deserialising a task: the device-state lineage is too deep; lower spark.rddCheckpointEvery (now "
+                + cfg.rddCheckpointEvery() + ")"
+                : ": an executor ran out of memory; give executors more memory (spark.executor.memory) or lower"
+                + " train.batch, train.chains or chains.buffer";
+        return new SparkJobFailedException("a Spark task failed in round " + server.round() + ": " + f.className()
+                + hint, e);
+    }
+
+    private static boolean isFatal(String className) {
+        return className.equals(StackOverflowError.class.getName()) || className.equals(OutOfMemoryError.class.getName());
+    }
+
+    /** The stack overflow or out-of-memory error behind a failed job, as its task reported it; or null. */
+    static TaskFailureListener.Failure fatalCause(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            for (Class<?> fatal : List.of(StackOverflowError.class, OutOfMemoryError.class)) {
+                if (fatal.isInstance(c) || (c.getMessage() != null && c.getMessage().contains(fatal.getName()))) {
+                    return new TaskFailureListener.Failure(fatal.getName(), "", "");
+                }
+            }
+        }
+        return null;
+    }
+
+    private RoundSummary step() {
         int t = server.round();
         int[] active = ParameterServer.participants(cfg, t);
         Broadcast<float[]> theta = sc.broadcast(server.theta());
@@ -113,7 +190,8 @@ public final class SparkTrainer implements Trainer {
         }
         RoundSummary s = server.finish(agg);
         JavaRDD<DeviceState> next = results.map(new StateOf()).persist(StorageLevel.MEMORY_AND_DISK());
-        boolean checkpoint = (t + 1) % cfg.checkpointEvery() == 0;
+        lineage += input != states ? 3 : 2;
+        boolean checkpoint = (t + 1) % cfg.rddCheckpointEvery() == 0 || lineage + 3 > MAX_LINEAGE;
         if (checkpoint) {
             sc.setJobDescription("round " + t + ": checkpoint device state");
             next.checkpoint();
@@ -127,6 +205,7 @@ public final class SparkTrainer implements Trainer {
         lastResults = results;
         if (checkpoint) {
             // the lineage now starts at the checkpoint: older θ broadcasts are no longer needed
+            lineage = 0;
             while (liveBroadcasts.size() > 0) {
                 liveBroadcasts.poll().destroy();
             }
@@ -159,14 +238,14 @@ public final class SparkTrainer implements Trainer {
         Broadcast<float[]> b = sc.broadcast(theta);
         RunConfig c = cfg;
         List<double[]> parts = data.map(shard -> {
-            EnergyModel m = c.model().create(shard.sampleShape(), org.nd4j.linalg.api.buffer.DataType.FLOAT);
-            m.setParams(org.nd4j.linalg.factory.Nd4j.createFromArray(b.value()));
-            double[] e = org.sparkebm.core.eval.Energies.of(m, shard.values(), shard.rows(), 512);
+            EnergyModel m = c.model().create(shard.sampleShape(), DataType.FLOAT);
+            m.setParams(Nd4j.createFromArray(b.value()));
+            double[] e = Energies.of(m, shard.values(), shard.rows(), 512);
             m.release();
             return e;
         }).collect();
         b.destroy();
-        return parts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+        return parts.stream().flatMapToDouble(Arrays::stream).toArray();
     }
 
     /** Each device writes its state to {@code store} from its own task; returns the manifest entries. */
@@ -187,6 +266,7 @@ public final class SparkTrainer implements Trainer {
             lastResults = null;
         }
         // the lineage now starts at the checkpoint files: no broadcast is needed any more
+        lineage = 1;
         while (!liveBroadcasts.isEmpty()) {
             liveBroadcasts.poll().destroy();
         }
@@ -215,7 +295,7 @@ public final class SparkTrainer implements Trainer {
 
     // ---- Spark functions: static classes capturing only what they need ----
 
-    static final class LoadShard implements Function<Integer, Dataset> {
+    static final class LoadShard implements Function<Integer, Shard> {
         private static final long serialVersionUID = 1L;
         private final RunConfig cfg;
 
@@ -224,12 +304,12 @@ public final class SparkTrainer implements Trainer {
         }
 
         @Override
-        public Dataset call(Integer p) {
+        public Shard call(Integer p) {
             return ShardLoader.shard(cfg, p);
         }
     }
 
-    static final class InitState implements Function<Dataset, DeviceState> {
+    static final class InitState implements Function<Shard, DeviceState> {
         private static final long serialVersionUID = 1L;
         private final RunConfig cfg;
         private final long numParams;
@@ -240,12 +320,12 @@ public final class SparkTrainer implements Trainer {
         }
 
         @Override
-        public DeviceState call(Dataset shard) {
+        public DeviceState call(Shard shard) {
             return DeviceRound.init(cfg, shard, numParams, TaskContext.getPartitionId());
         }
     }
 
-    static final class Step implements FlatMapFunction2<Iterator<Dataset>, Iterator<DeviceState>, DeviceResult> {
+    static final class Step implements FlatMapFunction2<Iterator<Shard>, Iterator<DeviceState>, DeviceResult> {
         private static final long serialVersionUID = 1L;
         private final RunConfig cfg;
         private final Broadcast<float[]> theta;
@@ -262,9 +342,9 @@ public final class SparkTrainer implements Trainer {
         }
 
         @Override
-        public Iterator<DeviceResult> call(Iterator<Dataset> shards, Iterator<DeviceState> states) {
+        public Iterator<DeviceResult> call(Iterator<Shard> shards, Iterator<DeviceState> states) {
             int p = TaskContext.getPartitionId();
-            Dataset shard = shards.next();
+            Shard shard = shards.next();
             DeviceState state = states.next();
             return Collections.singletonList(DeviceRound.run(cfg, theta.value(), shard, state, round, p,
                     DeviceRound.isActive(active, p), resample)).iterator();
@@ -332,7 +412,7 @@ public final class SparkTrainer implements Trainer {
         }
     }
 
-    static final class ReadState implements Function<Dataset, DeviceState> {
+    static final class ReadState implements Function<Shard, DeviceState> {
         private static final long serialVersionUID = 1L;
         private final DeviceStore store;
 
@@ -341,7 +421,7 @@ public final class SparkTrainer implements Trainer {
         }
 
         @Override
-        public DeviceState call(Dataset shard) throws Exception {
+        public DeviceState call(Shard shard) throws Exception {
             return store.read(TaskContext.getPartitionId());
         }
     }

@@ -1,5 +1,6 @@
 package org.sparkebm.spark.io;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,11 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.sparkebm.core.config.ConfigException;
 
 /**
  * Files on any Hadoop path ({@code file://}, {@code hdfs://}, or a plain local path), with atomic writes:
@@ -21,7 +27,7 @@ public final class HadoopFiles {
     public static Path path(String location) {
         URI u = URI.create(location.replace(" ", "%20"));
         if (u.getScheme() == null) {
-            return new Path(new java.io.File(location).getAbsoluteFile().toURI());
+            return new Path(new File(location).getAbsoluteFile().toURI());
         }
         return new Path(location);
     }
@@ -73,17 +79,17 @@ public final class HadoopFiles {
      *
      * @throws org.sparkebm.core.config.ConfigException if {@code target} exists (nothing is written)
      */
-    public static void writeFrame(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df, String target,
+    public static void writeFrame(Dataset<Row> df, String target,
                                   String format) throws IOException {
         Path t = path(target);
         FileSystem fs = fs(t);
         if (fs.exists(t)) {
-            throw new org.sparkebm.core.config.ConfigException("output " + t + " already exists; nothing was changed"
+            throw new ConfigException("output " + t + " already exists; nothing was changed"
                     + " (choose another output path)");
         }
         Path tmp = new Path(t.getParent(), "." + t.getName() + ".tmp-" + UUID.randomUUID());
-        org.apache.spark.sql.DataFrameWriter<org.apache.spark.sql.Row> w = df.write()
-                .mode(org.apache.spark.sql.SaveMode.ErrorIfExists);
+        DataFrameWriter<Row> w = df.write()
+                .mode(SaveMode.ErrorIfExists);
         switch (format) {
             case "parquet" -> w.parquet(tmp.toString());
             case "csv" -> w.option("header", true).csv(tmp.toString());

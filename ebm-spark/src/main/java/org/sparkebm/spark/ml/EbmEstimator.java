@@ -1,9 +1,15 @@
 package org.sparkebm.spark.ml;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
@@ -27,6 +33,7 @@ import org.sparkebm.core.config.Keys;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.io.ModelFile;
+import org.sparkebm.core.model.ModelType;
 import org.sparkebm.core.train.RoundSummary;
 import org.sparkebm.spark.data.Features;
 import org.sparkebm.spark.data.Tabular;
@@ -124,7 +131,7 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
         setDefault(devices, Integer.parseInt(Keys.DEVICES_COUNT.defaultValue()));
         setDefault(seed, Long.parseLong(Keys.RUN_SEED.defaultValue()));
         setDefault(modelType, Keys.MODEL_TYPE.defaultValue());
-        setDefault(hidden, java.util.Arrays.stream(Keys.MODEL_HIDDEN.defaultValue().split(","))
+        setDefault(hidden, Arrays.stream(Keys.MODEL_HIDDEN.defaultValue().split(","))
                 .mapToInt(Integer::parseInt).toArray());
         setDefault(method, Keys.TRAIN_METHOD.defaultValue());
         setDefault(compression, Keys.COMPRESS_TYPE.defaultValue());
@@ -224,8 +231,8 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
             String key = e.getValue().name();
             if (isSet(e.getKey()) || !m.containsKey(key)) {
                 Object v = $(e.getKey());
-                m.put(key, v instanceof int[] a ? java.util.Arrays.stream(a).mapToObj(String::valueOf)
-                        .collect(java.util.stream.Collectors.joining(",")) : String.valueOf(v));
+                m.put(key, v instanceof int[] a ? Arrays.stream(a).mapToObj(String::valueOf)
+                        .collect(Collectors.joining(",")) : String.valueOf(v));
             }
         }
         String owned = m.get(Keys.DATA_SOURCE.name());
@@ -249,7 +256,7 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
     public EbmModel fit(Dataset<?> dataset) {
         RunConfig cfg = runConfig();
         transformSchema(dataset.schema());
-        if (cfg.model().type().equals("conv")) {
+        if (cfg.model().type() == ModelType.CONV) {
             throw new IllegalArgumentException("model.type = conv needs image-shaped samples; use the job for images");
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
@@ -261,8 +268,8 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
                 new RunLoop(cfg, null, (s, done, elapsed) -> progress(cfg, s, done, elapsed)).run(trainer, null);
             } catch (DivergedException e) {
                 throw new IllegalStateException("training diverged: " + e.getMessage(), e);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e); // no checkpoints are written: not reached
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // no checkpoints are written: not reached
             }
             float[] theta = trainer.server().theta();
             double[] q = cfg.privacy().enabled() ? new double[0] : Energies.quantiles(trainer.dataEnergies(theta), 101);
@@ -279,14 +286,14 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
         }
         if (!sc.isLocal()) {
             throw new IllegalStateException("set a checkpoint directory on shared storage first"
-                    + " (SparkContext.setCheckpointDir): the device-state RDD is checkpointed every spark.checkpointEvery rounds");
+                    + " (SparkContext.setCheckpointDir): the device-state RDD is checkpointed every spark.rddCheckpointEvery rounds");
         }
         try {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sparkebm-fit-");
+            Path dir = Files.createTempDirectory("sparkebm-fit-");
             dir.toFile().deleteOnExit();
             return dir.toUri().toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -303,10 +310,10 @@ public final class EbmEstimator extends Estimator<EbmModel> implements DefaultPa
     @Override
     public StructType transformSchema(StructType schema) {
         Features.vectorColumn(schema, $(featuresCol), "fit");
-        boolean hybrid = java.util.List.of("jem", "mjem").contains($(modelType));
-        if (hybrid && !java.util.Arrays.asList(schema.fieldNames()).contains($(labelCol))) {
+        boolean hybrid = List.of("jem", "mjem").contains($(modelType));
+        if (hybrid && !Arrays.asList(schema.fieldNames()).contains($(labelCol))) {
             throw new IllegalArgumentException("fit: modelType " + $(modelType) + " needs the label column '"
-                    + $(labelCol) + "' (labelCol); the columns are " + java.util.Arrays.toString(schema.fieldNames()));
+                    + $(labelCol) + "' (labelCol); the columns are " + Arrays.toString(schema.fieldNames()));
         }
         return EnergyScorer.outputSchema(schema, $(energyCol), $(scoreCol), hybrid ? $(predictionCol) : "",
                 hybrid ? $(probabilityCol) : "");

@@ -2,6 +2,9 @@ package org.sparkebm.spark.ml;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
@@ -16,6 +19,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.sparkebm.core.data.DataException;
 import org.sparkebm.core.io.ModelFile;
 import org.sparkebm.spark.data.Features;
 import org.sparkebm.spark.io.HadoopFiles;
@@ -76,7 +80,7 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
     public static EbmModel open(String location) {
         try {
             Path p = HadoopFiles.path(location);
-            org.apache.hadoop.fs.FileSystem fs = HadoopFiles.fs(p);
+            FileSystem fs = HadoopFiles.fs(p);
             if (fs.exists(new Path(p, "metadata"))) {
                 return load(location);
             }
@@ -86,10 +90,10 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
             if (fs.isFile(p)) {
                 return fromModelFile(location);
             }
-            throw new org.sparkebm.core.data.DataException(location + ": not a model (expected a run directory with"
+            throw new DataException(location + ": not a model (expected a run directory with"
                     + " model.bin, a model file, or a saved EbmModel/PipelineModel stage directory)");
         } catch (IOException e) {
-            throw new org.sparkebm.core.data.DataException(location + ": cannot read the model (" + e.getMessage() + ")", e);
+            throw new DataException(location + ": cannot read the model (" + e.getMessage() + ")", e);
         }
     }
 
@@ -151,7 +155,7 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
     /** Which input columns hold the features for {@code schema}. */
     Features.Spec featureSpec(StructType schema) {
         String col = $(featuresCol);
-        if (java.util.Arrays.asList(schema.fieldNames()).contains(col) || model.scaling().columns() == null) {
+        if (Arrays.asList(schema.fieldNames()).contains(col) || model.scaling().columns() == null) {
             return Features.vectorColumn(schema, col, "input");
         }
         return Features.numericColumns(schema, model.scaling().columns(), "input");
@@ -211,7 +215,7 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
                 HadoopFiles.writeAtomically(new Path(new Path(path, "data"), "model.bin"), out -> ModelFile.write(out,
                         m.config(), m.sampleShape(), m.theta(), m.scaling(), m.energyQuantiles()));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(path + ": cannot write the model file", e);
+                throw new UncheckedIOException(path + ": cannot write the model file", e);
             }
         }
     }
@@ -226,7 +230,7 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
             try (InputStream in = HadoopFiles.open(file)) {
                 m = ModelFile.read(in, file);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(file + ": cannot read the model file", e);
+                throw new UncheckedIOException(file + ": cannot read the model file", e);
             }
             EbmModel model = new EbmModel(md.uid(), m);
             md.getAndSetParams(model, scala.Option.empty());

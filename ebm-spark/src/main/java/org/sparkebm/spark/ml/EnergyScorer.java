@@ -1,18 +1,29 @@
 package org.sparkebm.spark.ml;
 
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.io.ModelFile;
 import org.sparkebm.core.model.EnergyModel;
+import org.sparkebm.core.model.HybridEnergy;
 import org.sparkebm.spark.data.Features;
 
 /**
@@ -30,13 +41,13 @@ public final class EnergyScorer {
      * M-JEM model, the predicted class ({@code predictionCol}, double) and p(y|x) ({@code probabilityCol}, an ml
      * vector); an empty or null name leaves that column out (the energy is always added).
      */
-    public static org.apache.spark.sql.Dataset<Row> score(org.apache.spark.sql.Dataset<?> input, ModelFile.Loaded model,
+    public static Dataset<Row> score(Dataset<?> input, ModelFile.Loaded model,
                                                           Features.Spec spec, String energyCol, String scoreCol,
                                                           String predictionCol, String probabilityCol) {
-        org.apache.spark.sql.Dataset<Row> df = input.toDF();
+        Dataset<Row> df = input.toDF();
         StructType out = outputSchema(df.schema(), energyCol, scoreCol, predictionCol, probabilityCol);
         int[] fields = Features.fieldIndices(df.schema(), spec);
-        Broadcast<ModelFile.Loaded> b = new org.apache.spark.api.java.JavaSparkContext(df.sparkSession().sparkContext())
+        Broadcast<ModelFile.Loaded> b = new JavaSparkContext(df.sparkSession().sparkContext())
                 .broadcast(model);
         JavaRDD<Row> rows = df.javaRDD().mapPartitions(new Apply(b, fields, spec.vectorColumn() != null,
                 set(scoreCol), set(predictionCol), set(probabilityCol)));
@@ -53,17 +64,17 @@ public final class EnergyScorer {
         StructType out = withColumn(schema, energyCol, DataTypes.DoubleType);
         out = set(scoreCol) ? withColumn(out, scoreCol, DataTypes.DoubleType) : out;
         out = set(predictionCol) ? withColumn(out, predictionCol, DataTypes.DoubleType) : out;
-        return set(probabilityCol) ? withColumn(out, probabilityCol, new org.apache.spark.ml.linalg.VectorUDT()) : out;
+        return set(probabilityCol) ? withColumn(out, probabilityCol, new VectorUDT()) : out;
     }
 
     private static StructType withColumn(StructType s, String name, org.apache.spark.sql.types.DataType type) {
-        if (java.util.Arrays.asList(s.fieldNames()).contains(name)) {
+        if (Arrays.asList(s.fieldNames()).contains(name)) {
             throw new IllegalArgumentException("output column '" + name + "' already exists");
         }
         return s.add(name, type, false);
     }
 
-    private static final class Apply implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Row>, Row> {
+    private static final class Apply implements FlatMapFunction<Iterator<Row>, Row> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<ModelFile.Loaded> model;
         private final int[] fields;
@@ -88,7 +99,7 @@ public final class EnergyScorer {
             ModelFile.Loaded m = model.value();
             EnergyModel energy = m.model();
             return new Iterator<>() {
-                private final java.util.ArrayDeque<Row> ready = new java.util.ArrayDeque<>();
+                private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
                 @Override
                 public boolean hasNext() {
@@ -108,7 +119,7 @@ public final class EnergyScorer {
                 @Override
                 public Row next() {
                     if (!hasNext()) {
-                        throw new java.util.NoSuchElementException();
+                        throw new NoSuchElementException();
                     }
                     return ready.poll();
                 }
@@ -134,8 +145,8 @@ public final class EnergyScorer {
             double[][] probs = null;
             if (withPrediction || withProbability) {
                 // energies and class probabilities from one forward pass
-                org.nd4j.linalg.api.ndarray.INDArray[] ep = ((org.sparkebm.core.model.HybridEnergy) energy)
-                        .energyAndProbabilities(org.nd4j.linalg.factory.Nd4j.createFromArray(x)
+                INDArray[] ep = ((HybridEnergy) energy)
+                        .energyAndProbabilities(Nd4j.createFromArray(x)
                                 .reshape(batch.size(), d).castTo(energy.dataType()));
                 e = ep[0].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
                 probs = ep[1].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
@@ -157,10 +168,10 @@ public final class EnergyScorer {
                     v[c++] = Energies.percentile(m.energyQuantiles(), ei);
                 }
                 if (withPrediction) {
-                    v[c++] = ok[i] ? (double) org.sparkebm.core.model.HybridEnergy.argMax(probs[i]) : Double.NaN;
+                    v[c++] = ok[i] ? (double) HybridEnergy.argMax(probs[i]) : Double.NaN;
                 }
                 if (withProbability) {
-                    v[c] = org.apache.spark.ml.linalg.Vectors.dense(probs[i]);
+                    v[c] = Vectors.dense(probs[i]);
                 }
                 out.add(RowFactory.create(v));
             }

@@ -5,11 +5,14 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.PcaProjection;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.EnergyModel;
 
 /**
@@ -23,10 +26,10 @@ public final class Plots {
      * Samples as the images they show: {@code n} rows of {@code samples} (read) with sample shape {@code shape},
      * reconstructed through the run's {@code data.projection} when it has one; null when they are not grey images.
      */
-    public static Shown images(org.sparkebm.core.config.RunConfig cfg, int[] shape, float[] samples, int n) {
+    public static Shown images(RunConfig cfg, int[] shape, float[] samples, int n) {
         float[] x = samples;
         if (cfg.data().projection() != null) {
-            org.sparkebm.core.data.PcaProjection p = org.sparkebm.core.data.PcaProjection.read(cfg.data().projection());
+            PcaProjection p = PcaProjection.read(cfg.data().projection());
             shape = p.sourceShape();
             x = p.reconstruct(samples, n);
         }
@@ -68,7 +71,7 @@ public final class Plots {
     }
 
     /** Bounds [xmin, xmax, ymin, ymax] of the first two coordinates of the data with a 15% margin. */
-    public static double[] bounds(Dataset data) {
+    public static double[] bounds(Shard data) {
         double[] b = {Double.MAX_VALUE, -Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE};
         int d = data.dim();
         for (int i = 0; i < data.rows(); i++) {
@@ -144,10 +147,10 @@ public final class Plots {
      * Two panels on the same axes: the data (up to 4,000 points) on the left, the learned density exp(−E) as a heat
      * map with the chains over it on the right.
      */
-    public static byte[] dataBesideDensity(EnergyModel m, Dataset data, float[] chains, int nChains) throws IOException {
+    public static byte[] dataBesideDensity(EnergyModel m, Shard data, float[] chains, int nChains) throws IOException {
         double[] b = bounds(data);
         int n = 300;
-        BufferedImage right = ImageIO.read(new java.io.ByteArrayInputStream(density2d(m, b, chains, nChains)));
+        BufferedImage right = ImageIO.read(new ByteArrayInputStream(density2d(m, b, chains, nChains)));
         BufferedImage img = new BufferedImage(2 * n + 10, n, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

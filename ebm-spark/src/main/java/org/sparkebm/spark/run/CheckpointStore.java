@@ -7,14 +7,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkebm.core.checkpoint.CheckpointCodec;
-import org.sparkebm.core.checkpoint.DriverCheckpoint;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.train.DeviceState;
 import org.sparkebm.core.train.DeviceStore;
+import org.sparkebm.core.train.DriverCheckpoint;
 import org.sparkebm.spark.io.HadoopFiles;
 
 /**
@@ -190,13 +192,13 @@ public final class CheckpointStore {
 
     /** CRC32 of a file, streamed (bytes only, nothing deserialised on the driver). */
     private static long crcOf(Path p) throws IOException {
-        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        CRC32 c = new CRC32();
         byte[] buf = new byte[1 << 16];
         try (InputStream in = HadoopFiles.fs(p).open(p)) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 c.update(buf, 0, n);
             }
-        } catch (org.apache.hadoop.fs.ChecksumException e) {
+        } catch (ChecksumException e) {
             throw new IOException(p + " is corrupted (the file system's checksum failed: " + e.getMessage() + ")", e);
         }
         return c.getValue();

@@ -1,6 +1,5 @@
 package org.sparkebm.spark.run;
 
-import java.util.Arrays;
 import java.util.Locale;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.train.RoundSummary;
@@ -21,23 +20,9 @@ public final class ProgressLine implements RunLoop.Listener {
         }
         double rate = doneThisRun / elapsed;
         double eta = (cfg.rounds() - done) / rate;
-        String extra = "";
-        if (!Double.isNaN(s.ess())) {
-            extra += String.format(Locale.ROOT, " | ESS %.0f log Z %.3f CE %.4f", s.ess(), s.logZ(), s.crossEntropy());
-        }
-        if (!Double.isNaN(s.clfAccuracy())) {
-            extra += String.format(Locale.ROOT, " | clf acc %.3f CE %.4f", s.clfAccuracy(), s.clfLoss());
-        }
-        if (!Double.isNaN(s.epsilon())) {
-            extra += String.format(Locale.ROOT, " | ε %.4f", s.epsilon());
-        }
-        if (s.modeWeights() != null) {
-            extra += " | weights " + Arrays.toString(Arrays.stream(s.modeWeights())
-                    .mapToObj(w -> String.format(Locale.ROOT, "%.4f", w)).toArray());
-        }
-        System.out.printf(Locale.ROOT, "[round %d/%d] %.2f rounds/s, ETA %s | E+ %.4f E- %.4f loss %.4f |g| %.4f | up %s/round (dense %s) | devices %d/%d%s%n",
-                done, cfg.rounds(), rate, duration(eta), s.energyPos(), s.energyNeg(), s.loss(), s.gradNorm(),
-                human(s.encodedBytes()), human(s.denseBytes()), s.devices().size(), cfg.devices(), extra);
+        RoundMetrics.Row row = new RoundMetrics.Row(s, -1, Double.NaN, Double.NaN, "", cfg.devices());
+        System.out.printf(Locale.ROOT, "[round %d/%d] %.2f rounds/s, ETA %s | %s%n", done, cfg.rounds(), rate,
+                duration(eta), RoundMetrics.progress(row));
     }
 
     /** 42s, 3m07s, 2h05m. */

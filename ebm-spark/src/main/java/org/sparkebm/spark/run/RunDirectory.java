@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkebm.core.config.ConfigException;
+import org.sparkebm.core.config.IfExists;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.spark.io.HadoopFiles;
 
@@ -21,11 +22,11 @@ public final class RunDirectory {
         Path parent = HadoopFiles.path(cfg.outputDir());
         FileSystem fs = HadoopFiles.fs(parent);
         Path dir = new Path(parent, cfg.name());
-        if (fs.exists(dir) && cfg.ifExists().equals("resume")) {
+        if (fs.exists(dir) && cfg.ifExists() == IfExists.RESUME) {
             return dir;
         }
         if (fs.exists(dir)) {
-            if (cfg.ifExists().equals("fail")) {
+            if (cfg.ifExists() == IfExists.FAIL) {
                 throw new ConfigException("run directory " + dir + " already exists; nothing was changed. Choose another"
                         + " run.name, set run.ifExists=resume to continue it from its newest checkpoint, or run.ifExists=new to"
                         + " write to a new numbered directory");

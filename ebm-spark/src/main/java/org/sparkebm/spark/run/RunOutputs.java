@@ -4,16 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
+import org.sparkebm.core.config.Method;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.DataSource;
+import org.sparkebm.core.data.FeatureScaling;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.io.ModelFile;
+import org.sparkebm.core.model.ConvEnergy;
 import org.sparkebm.core.model.EnergyModel;
 import org.sparkebm.core.model.GaussianMixtureEnergy;
+import org.sparkebm.core.train.ParameterServer;
 import org.sparkebm.core.train.RoundSummary;
 import org.sparkebm.spark.io.HadoopFiles;
 import org.sparkebm.spark.plot.Plots;
@@ -23,10 +30,7 @@ import org.sparkebm.spark.plot.Plots;
  * {@code summary.json}, {@code model.bin}, {@code samples.png} and {@code curves.png}.
  */
 public final class RunOutputs {
-    public static final String CSV_HEADER = "round,devices,energy_pos,energy_neg,loss,grad_norm,update_norm,encoded_bytes,"
-            + "dense_bytes,spark_result_bytes,device_seconds,device_seconds_total,round_seconds,outside_seconds,"
-            + "reinitialised,ess,log_z,"
-            + "cross_entropy,resample_next,mode_weights,epsilon,clf_loss,clf_accuracy,event";
+    public static final String CSV_HEADER = RoundMetrics.csvHeader();
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -53,7 +57,7 @@ public final class RunOutputs {
         }
         m.put("run", cfg.name());
         m.put("seed", cfg.seed());
-        m.put("started", java.time.Instant.now().toString());
+        m.put("started", Instant.now().toString());
         m.put("git_revision", gitRevision());
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("sparkebm", String.valueOf(RunOutputs.class.getPackage().getImplementationVersion()));
@@ -62,7 +66,7 @@ public final class RunOutputs {
         versions.put("nd4j", "1.0.0-M2.1");
         m.put("versions", versions);
         // the conv energy's kernels in the driver's JVM (executors started with the same flags use the same ones)
-        m.put("conv_kernels", org.sparkebm.core.model.ConvEnergy.kernelsInUse());
+        m.put("conv_kernels", ConvEnergy.kernelsInUse());
         m.put("spark_master", master);
         m.put("sample_shape", sampleShape);
         m.put("num_params", numParams);
@@ -76,56 +80,21 @@ public final class RunOutputs {
         return g == null || g.isBlank() ? "unknown" : g;
     }
 
-    /**
-     * One CSV row per round. {@code sparkBytes[i]} and {@code roundSeconds[i]} align with history.
-     * {@code outside_seconds} is the round time not covered by device work: the device steps occupy at least
-     * max(longest step, summed steps / parallel task slots) of wall time, so that is what is subtracted.
-     *
-     * @param slots how many device steps run at once (Spark's default parallelism; 1 for the local engine)
-     */
-    public void writeMetrics(List<RoundSummary> history, long[] sparkBytes, double[] roundSeconds,
-                             Map<Integer, String> events, int slots) throws IOException {
+    /** {@code metrics.csv}: one row per round, the columns of {@link RoundMetrics}. */
+    public void writeMetrics(List<RoundMetrics.Row> rows) throws IOException {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
-        for (int i = 0; i < history.size(); i++) {
-            RoundSummary s = history.get(i);
-            double busy = Math.max(s.deviceSeconds(), s.deviceSecondsSum() / Math.max(1, slots));
-            double outside = Math.max(0, roundSeconds[i] - busy);
-            sb.append(s.round()).append(',').append(s.devices().size()).append(',')
-                    .append(fmt(s.energyPos())).append(',').append(fmt(s.energyNeg())).append(',')
-                    .append(fmt(s.loss())).append(',').append(fmt(s.gradNorm())).append(',')
-                    .append(fmt(s.updateNorm())).append(',').append(s.encodedBytes()).append(',')
-                    .append(s.denseBytes()).append(',').append(sparkBytes[i]).append(',')
-                    .append(fmt(s.deviceSeconds())).append(',').append(fmt(s.deviceSecondsSum())).append(',')
-                    .append(fmt(roundSeconds[i])).append(',')
-                    .append(fmt(outside)).append(',').append(s.reinitialised()).append(',')
-                    .append(fmt(s.ess())).append(',').append(fmt(s.logZ())).append(',').append(fmt(s.crossEntropy()))
-                    .append(',').append(s.resampleNext()).append(',').append(joinWeights(s.modeWeights())).append(',')
-                    .append(fmt(s.epsilon())).append(',').append(fmt(s.clfLoss())).append(',')
-                    .append(fmt(s.clfAccuracy())).append(',').append(events.getOrDefault(s.round(), "")).append('\n');
+        for (RoundMetrics.Row r : rows) {
+            sb.append(RoundMetrics.csvRow(r)).append('\n');
         }
         HadoopFiles.writeAtomically(file("metrics.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String joinWeights(double[] w) {
-        if (w == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        for (int k = 0; k < w.length; k++) {
-            b.append(k == 0 ? "" : ";").append(fmt(w[k]));
-        }
-        return b.toString();
-    }
-
-    private static String fmt(double v) {
-        return String.format(java.util.Locale.ROOT, "%.6g", v);
-    }
-
     /** Final figures; for mixture energies the learned mode weights and means. */
-    public Map<String, Object> writeSummary(RunConfig cfg, List<RoundSummary> history, long[] sparkBytes,
-                                            double seconds, EnergyModel model, Dataset data, int executors,
+    public Map<String, Object> writeSummary(RunConfig cfg, List<RoundMetrics.Row> rows, double seconds,
+                                            EnergyModel model, Shard data, int executors,
                                             List<Map<String, Object>> rollbacks, double lrMultiplier,
                                             String stopReason) throws IOException {
+        List<RoundSummary> history = rows.stream().map(RoundMetrics.Row::s).toList();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run", cfg.name());
         m.put("executors", executors);
@@ -135,11 +104,11 @@ public final class RunOutputs {
         long enc = 0;
         long dense = 0;
         long moved = 0;
-        for (int i = 0; i < history.size(); i++) {
-            perRound.add(history.get(i).devices().size());
-            enc += history.get(i).encodedBytes();
-            dense += history.get(i).denseBytes();
-            moved += Math.max(0, sparkBytes[i]);
+        for (RoundMetrics.Row r : rows) {
+            perRound.add(r.s().devices().size());
+            enc += r.s().encodedBytes();
+            dense += r.s().denseBytes();
+            moved += Math.max(0, r.sparkBytes());
         }
         m.put("participating_devices_per_round", perRound);
         m.put("rollbacks", rollbacks);
@@ -152,8 +121,8 @@ public final class RunOutputs {
             pr.put("delta", cfg.privacy().delta());
             pr.put("noise_multiplier", cfg.privacy().noise());
             pr.put("clip", cfg.privacy().clip());
-            pr.put("noise_at", cfg.privacy().where());
-            pr.put("sampling_rate", org.sparkebm.core.train.ParameterServer.samplingRate(cfg));
+            pr.put("noise_at", cfg.privacy().where().toString());
+            pr.put("sampling_rate", ParameterServer.samplingRate(cfg));
             pr.put("rounds", history.size());
             pr.put("accountant", "RDP of the Poisson-subsampled Gaussian mechanism, integer orders 2..256,"
                     + " adjacency: one device's data added or removed");
@@ -167,25 +136,17 @@ public final class RunOutputs {
         m.put("spark_result_bytes", moved);
         m.put("seconds", seconds);
         m.put("rounds_per_second", history.size() / seconds);
-        RoundSummary last = history.get(history.size() - 1);
-        Map<String, Object> fin = new LinkedHashMap<>();
-        fin.put("energy_pos", last.energyPos());
-        fin.put("energy_neg", last.energyNeg());
-        fin.put("loss", last.loss());
-        fin.put("grad_norm", last.gradNorm());
-        if (cfg.method().equals("jarzynski")) {
-            fin.put("ess", last.ess());
-            fin.put("log_z", last.logZ());
-            fin.put("cross_entropy", last.crossEntropy());
+        Map<String, Object> fin = RoundMetrics.finalValues(rows.get(rows.size() - 1));
+        if (cfg.method() == Method.JARZYNSKI) {
             long resamplings = history.stream().filter(RoundSummary::resampleNext).count();
             m.put("resamplings", resamplings);
         }
         m.put("final", fin);
-        m.put("method", cfg.method());
+        m.put("method", cfg.method().toString());
         if (model instanceof GaussianMixtureEnergy g) {
             m.put("mode_weights", g.modeWeights());
             m.put("means", g.meanVectors());
-        } else if (model.inputDim() == 2 && cfg.data().source().equals("gmm")) {
+        } else if (model.inputDim() == 2 && cfg.data().source() == DataSource.GMM) {
             m.put("mode_weights", gridModeWeights(model, data, cfg.data().means()));
             m.put("mode_weights_method", "exp(-E) integrated on a 300x300 grid, each cell assigned to the nearest data.means point");
             m.put("true_mode_weights", normalised(cfg.data().weights()));
@@ -194,7 +155,7 @@ public final class RunOutputs {
         return m;
     }
 
-    static double[] gridModeWeights(EnergyModel m, Dataset data, double[][] means) {
+    static double[] gridModeWeights(EnergyModel m, Shard data, double[][] means) {
         int n = 300;
         double[] b = Plots.bounds(data);
         double[] p = Plots.gridDensity(m, b, n);
@@ -219,12 +180,12 @@ public final class RunOutputs {
     }
 
     private static double[] normalised(double[] w) {
-        double s = java.util.Arrays.stream(w).sum();
-        return java.util.Arrays.stream(w).map(v -> v / s).toArray();
+        double s = Arrays.stream(w).sum();
+        return Arrays.stream(w).map(v -> v / s).toArray();
     }
 
     public void writeModel(RunConfig cfg, int[] sampleShape, float[] theta,
-                           org.sparkebm.core.data.FeatureScaling scaling, double[] energyQuantiles) throws IOException {
+                           FeatureScaling scaling, double[] energyQuantiles) throws IOException {
         HadoopFiles.writeAtomically(file("model.bin"),
                 out -> ModelFile.write(out, cfg, sampleShape, theta, scaling, energyQuantiles));
     }

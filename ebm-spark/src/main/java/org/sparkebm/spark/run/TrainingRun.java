@@ -5,13 +5,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkebm.core.config.Engine;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.Dataset;
 import org.sparkebm.core.data.FeatureScaling;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.model.EnergyModel;
 import org.sparkebm.core.train.DeviceState;
@@ -43,12 +45,12 @@ public final class TrainingRun {
      * @param tab        tabular data's device shards and feature map, or null
      * @param resumeFrom the checkpoint to continue from, or null
      */
-    public static void train(RunConfig cfg, Dataset data, Tabular.Loaded tab, RunOutputs outputs,
+    public static void train(RunConfig cfg, Shard data, Tabular.Loaded tab, RunOutputs outputs,
                              CheckpointStore.Found resumeFrom) throws IOException {
         int[] shape = data.sampleShape();
         EnergyModel model = cfg.model().create(shape, DataType.FLOAT);
         FeatureScaling scaling = tab != null ? tab.scaling() : FeatureScaling.identity(null, data.dim());
-        if (cfg.engine().equals("local")) {
+        if (cfg.engine() == Engine.LOCAL) {
             try (LocalTrainer trainer = new LocalTrainer(cfg, data)) {
                 outputs.writeManifest(cfg, "local engine (no Spark)", shape, model.numParams(), resumeFrom);
                 System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices folded locally, %d params)%n",
@@ -74,9 +76,9 @@ public final class TrainingRun {
         }
     }
 
-    private static void runAndWrite(RunConfig cfg, Dataset data, FeatureScaling scaling, RunOutputs outputs,
+    private static void runAndWrite(RunConfig cfg, Shard data, FeatureScaling scaling, RunOutputs outputs,
                                     EnergyModel model, Trainer trainer, CheckpointStore.Found resumeFrom,
-                                    ResultSizeListener sizes, int slots, java.util.function.IntSupplier executors)
+                                    ResultSizeListener sizes, int slots, IntSupplier executors)
             throws IOException {
         RunLoop.Outcome out = new RunLoop(cfg, new CheckpointStore(outputs.dir()), new ProgressLine(cfg))
                 .run(trainer, resumeFrom);
@@ -88,9 +90,12 @@ public final class TrainingRun {
         for (int i = 0; i < sparkBytes.length; i++) {
             sparkBytes[i] = sizes == null ? -1 : sizes.bytes(i);
         }
-        outputs.writeMetrics(history, sparkBytes, out.roundSeconds(), out.eventsByRound(), slots);
-        if (!history.isEmpty()) {
-            outputs.writePng("curves.png", Curves.png(history, sparkBytes));
+        List<RoundMetrics.Row> rows = RoundMetrics.rows(history, sparkBytes, out.roundSeconds(), out.eventsByRound(),
+                slots, cfg.devices());
+        outputs.writeMetrics(rows);
+        if (!rows.isEmpty()) {
+            outputs.writePng("curves.png", Curves.png(rows.stream().map(r -> r.s().round() + 1.0).toList(),
+                    RoundMetrics.curves(rows)));
         }
         // the training energies' quantiles make the normalised score of scoring; not kept for private runs (they
         // are computed from the data without noise)
@@ -98,7 +103,7 @@ public final class TrainingRun {
                 : Energies.quantiles(trainer.dataEnergies(theta), 101);
         outputs.writeModel(cfg, data.sampleShape(), theta, scaling, quantiles);
         writeSamples(cfg, outputs, model, states, data);
-        Map<String, Object> summary = outputs.writeSummary(cfg, history, sparkBytes, out.seconds(), model, data,
+        Map<String, Object> summary = outputs.writeSummary(cfg, rows, out.seconds(), model, data,
                 executors.getAsInt(), out.rollbacks(), trainer.server().lrMultiplier(), out.stopReason());
         System.out.printf(Locale.ROOT, "sparkebm: done in %.1f s (%.2f rounds/s); bytes up %s encoded vs %s dense fp32%s%n",
                 out.seconds(), (history.size() - out.startRound()) / out.seconds(),
@@ -116,7 +121,7 @@ public final class TrainingRun {
 
     /** samples.png: chains taken round-robin over devices (images as a grid, 2-D data beside the density). */
     private static void writeSamples(RunConfig cfg, RunOutputs outputs, EnergyModel model, List<DeviceState> states,
-                                     Dataset data) throws IOException {
+                                     Shard data) throws IOException {
         int d = data.dim();
         int want = cfg.samples();
         float[] chains = new float[want * d];

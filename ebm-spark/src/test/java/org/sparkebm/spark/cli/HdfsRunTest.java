@@ -51,7 +51,7 @@ class HdfsRunTest {
                     "chains.buffer = 16", "chains.init = gaussian", "chains.gaussian.covariance = diagonal",
                     "sampler.type = sgld", "sampler.steps = 2", "sampler.stepSize = 1", "sampler.gradClip = 0.03",
                     "sampler.clampMin = -1", "sampler.clampMax = 1", "compress.type = topk", "compress.density = 0.05",
-                    "spark.master = local[2]", "spark.checkpointEvery = 2"));
+                    "spark.master = local[2]", "spark.rddCheckpointEvery = 2"));
             assertEquals(ExitCode.OK, TrainJob.run(new String[] {c.toString()}));
             org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(root + "/runs/on-hdfs");
             for (String f : new String[] {"manifest.json", "metrics.csv", "summary.json", "model.bin", "samples.png"}) {

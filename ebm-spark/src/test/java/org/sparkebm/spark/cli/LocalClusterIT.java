@@ -34,7 +34,7 @@ class LocalClusterIT {
                 "--master", "local-cluster[2,1,1024]", "--conf", "spark.driver.host=127.0.0.1",
                 "--conf", "spark.driver.bindAddress=127.0.0.1",
                 home.resolve("conf/quickstart.properties").toString(),
-                "run.rounds=20", "run.logEvery=5", "run.outputDir=" + out, "spark.checkpointEvery=5")
+                "run.rounds=20", "run.logEvery=5", "run.outputDir=" + out, "spark.rddCheckpointEvery=5")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("submit.log").toFile());
         pb.environment().put("SPARK_HOME", sparkHome.toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.12");

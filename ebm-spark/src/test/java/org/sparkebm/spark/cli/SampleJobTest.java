@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.io.ModelFile;
+import org.sparkebm.spark.testing.SparkTestSessions;
 
 /**
  * The sampling command against an energy with a known answer: a unit Gaussian at μ = (1.5, −0.5) written as a
@@ -37,8 +38,7 @@ class SampleJobTest {
     }
 
     private static List<Row> samples(Path dir) {
-        SparkSession s = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        SparkSession s = SparkTestSessions.session("SampleJobTest");
         try {
             return s.read().parquet(dir.resolve("samples.parquet").toString()).orderBy("index").collectAsList();
         } finally {

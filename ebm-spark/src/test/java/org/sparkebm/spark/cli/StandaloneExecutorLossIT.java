@@ -60,7 +60,7 @@ class StandaloneExecutorLossIT {
         Path sparkHome = Path.of(System.getProperty("spark.home.dir")).toRealPath();
         Path out = tmp.resolve("runs");
         List<String> overrides = List.of("run.rounds=40", "run.logEvery=1", "run.outputDir=" + out,
-                "spark.checkpointEvery=5", "checkpoint.every=1000");
+                "spark.rddCheckpointEvery=5", "checkpoint.every=1000");
         List<String> refArgs = new ArrayList<>(List.of(home.resolve("conf/quickstart.properties").toString()));
         refArgs.addAll(overrides);
         refArgs.addAll(List.of("run.name=reference", "run.engine=local"));

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.config.TestConfigs;
 import org.sparkebm.core.data.DataException;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.data.Synthetic;
 import org.sparkebm.core.io.ModelFile;
 import org.sparkebm.spark.cli.ExitCode;
@@ -26,6 +27,7 @@ import org.sparkebm.spark.cli.MakeTabular;
 import org.sparkebm.spark.cli.ScoreJob;
 import org.sparkebm.spark.cli.TrainJob;
 import org.sparkebm.spark.io.HadoopFiles;
+import org.sparkebm.spark.testing.SparkTestSessions;
 
 /** CSV and Parquet through Spark's readers: validation messages, device shards, standardisation, the job on them. */
 class TabularTest {
@@ -33,7 +35,7 @@ class TabularTest {
     static Path tmp;
     private static Path parquet;
     private static Path csv;
-    private static Dataset table;
+    private static Shard table;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,36 +53,28 @@ class TabularTest {
 
     /** The session (the jobs under test stop theirs, which is the same one: get a fresh one each time). */
     static SparkSession spark() {
-        return SparkSession.builder().master("local[2]").appName("TabularTest").config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
+        return SparkTestSessions.session("TabularTest");
     }
 
     static RunConfig cfg(String source, Path path, String... extra) {
-        List<String> o = new ArrayList<>(List.of("run.name=tab", "run.seed=2", "devices.count=3",
+        return TestConfigs.of(List.of("run.name=tab", "run.seed=2", "devices.count=3",
                 "data.source=" + source, "data.path=" + path, "data.columns=f0,f1,f2,f3", "model.type=mlp",
                 "model.hidden=16,16", "train.batch=32", "train.chains=32", "chains.buffer=64", "chains.init=gaussian",
-                "sampler.steps=10", "sampler.stepSize=0.02", "train.l2=0.1", "optimizer.lr=3e-3"));
-        o.addAll(List.of(extra));
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (String s : o) {
-            m.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
-        }
-        return RunConfig.fromMap(m, "test");
+                "sampler.steps=10", "sampler.stepSize=0.02", "train.l2=0.1", "optimizer.lr=3e-3"), extra);
     }
 
     @Test
     void parquetAndCsvGiveTheSameShardsDealtInSourceOrder() {
         Tabular.Loaded p = Tabular.load(spark(), cfg("parquet", parquet));
         Tabular.Loaded c = Tabular.load(spark(), cfg("csv", csv));
-        List<Dataset> ps = p.shards().collect();
-        List<Dataset> cs = c.shards().collect();
+        List<Shard> ps = p.shards().collect();
+        List<Shard> cs = c.shards().collect();
         assertEquals(3, ps.size());
         assertEquals(600, p.rows());
         for (int k = 0; k < 3; k++) {
             assertEquals(200, ps.get(k).rows());
             // device k holds source rows k, k+3, k+6, ... in order (the label column is not a feature)
-            Dataset expected = new Dataset(table.values(), table.rows(), table.sampleShape(), null).shard(k, 3);
+            Shard expected = new Shard(table.values(), table.rows(), table.sampleShape(), null).shard(k, 3);
             assertArrayEquals(expected.values(), ps.get(k).values(), 0f, "parquet shard " + k);
             assertArrayEquals(expected.values(), cs.get(k).values(), 1e-6f, "csv shard " + k);
         }
@@ -95,7 +89,7 @@ class TabularTest {
         Tabular.Loaded l = Tabular.load(spark(), cfg("parquet", parquet, "model.type=mjem", "model.classes=2",
                 "data.labelColumn=label", "data.columns="));
         assertEquals(List.of("f0", "f1", "f2", "f3"), l.scaling().columns(), "every column but the label");
-        List<Dataset> shards = l.shards().collect();
+        List<Shard> shards = l.shards().collect();
         for (int k = 0; k < 3; k++) {
             assertArrayEquals(table.shard(k, 3).labels(), shards.get(k).labels(), "labels of shard " + k);
         }
@@ -111,7 +105,7 @@ class TabularTest {
     @Test
     void standardisationGivesZeroMeanUnitVarianceAndLimitKeepsTheFirstRows() {
         Tabular.Loaded s = Tabular.load(spark(), cfg("parquet", parquet, "data.standardize=true"));
-        Dataset all = s.all();
+        Shard all = s.all();
         for (int j = 0; j < 4; j++) {
             double sum = 0;
             double sq = 0;

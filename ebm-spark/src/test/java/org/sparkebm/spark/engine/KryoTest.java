@@ -12,9 +12,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.train.RoundSummary;
 import org.sparkebm.spark.data.ShardLoader;
+import org.sparkebm.spark.testing.SparkTestSessions;
 
 /**
  * Under {@code spark.serializer = Kryo}: without the registration the records fail to serialise; with it (what
@@ -25,14 +26,12 @@ class KryoTest {
     Path tmp;
 
     private static JavaSparkContext context(boolean registered) {
-        SparkConf c = new SparkConf().setMaster("local[2]").setAppName("KryoTest").set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        SparkConf c = SparkTestSessions.conf("KryoTest", "spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         return new JavaSparkContext(registered ? KryoRegistration.register(c) : c);
     }
 
     private float[] spark(JavaSparkContext sc, RunConfig cfg) {
-        Dataset data = ShardLoader.loadAll(cfg);
+        Shard data = ShardLoader.loadAll(cfg);
         SparkTrainer t = new SparkTrainer(sc, cfg, data.sampleShape(), tmp.resolve("ckpt-" + System.nanoTime()).toString());
         try {
             t.run(5);
@@ -57,7 +56,7 @@ class KryoTest {
         try {
             for (RunConfig cfg : List.of(pcd, global)) {
                 List<RoundSummary> h = new ArrayList<>();
-                assertArrayEquals(SparkTrainerTest.local(cfg, 5, h), spark(sc, cfg), 0f, cfg.method());
+                assertArrayEquals(SparkTrainerTest.local(cfg, 5, h), spark(sc, cfg), 0f, cfg.method().toString());
                 if (cfg == global) {
                     assertTrue(h.stream().anyMatch(RoundSummary::resampleNext), "the shuffle path was taken");
                 }

@@ -12,12 +12,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkebm.core.config.Method;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.config.Settings;
-import org.sparkebm.core.data.Dataset;
+import org.sparkebm.core.config.TestConfigs;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.train.LocalTrainer;
 import org.sparkebm.core.train.RoundSummary;
 import org.sparkebm.spark.data.ShardLoader;
+import org.sparkebm.spark.testing.SparkTestSessions;
 
 /** Distributed equals local: 4 partitions on local[2] give bit-for-bit the θ of a plain fold in one JVM. */
 class SparkTrainerTest {
@@ -28,9 +30,7 @@ class SparkTrainerTest {
 
     @BeforeAll
     static void start() {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SparkTrainerTest")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1"));
+        sc = SparkTestSessions.context("SparkTrainerTest");
     }
 
     @AfterAll
@@ -39,16 +39,10 @@ class SparkTrainerTest {
     }
 
     static RunConfig config(String... overrides) {
-        List<String> o = new ArrayList<>(List.of("run.name=t", "run.seed=11", "devices.count=4", "data.source=gmm",
+        return TestConfigs.of(List.of("run.name=t", "run.seed=11", "devices.count=4", "data.source=gmm",
                 "data.rows=800", "model.type=mlp", "model.hidden=16,16", "train.batch=32", "train.chains=32",
                 "chains.buffer=64", "chains.init=data", "sampler.steps=5", "sampler.stepSize=0.02", "train.l2=0.1",
-                "optimizer.lr=3e-3", "spark.checkpointEvery=3"));
-        o.addAll(List.of(overrides));
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (String s : o) {
-            m.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
-        }
-        return RunConfig.parse(Settings.of(m, "test"));
+                "optimizer.lr=3e-3", "spark.rddCheckpointEvery=3"), overrides);
     }
 
     /** A small Jarzynski run whose weights degenerate fast enough to resample within a few rounds. */
@@ -57,13 +51,13 @@ class SparkTrainerTest {
                 "data.dim=3", "data.rows=400", "model.type=gmm", "model.gmm.logWeightLrScale=5", "train.method=jarzynski",
                 "train.batch=400", "train.chains=50", "chains.buffer=50", "chains.init=model", "chains.reinit=0",
                 "sampler.type=ula", "sampler.steps=1", "sampler.stepSize=0.1", "optimizer.type=sgd",
-                "optimizer.lr=0.05", "jarzynski.threshold=0.05", "spark.checkpointEvery=3"));
+                "optimizer.lr=0.05", "jarzynski.threshold=0.05", "spark.rddCheckpointEvery=3"));
         o.addAll(List.of(extra));
         return config(o.toArray(new String[0]));
     }
 
     static float[] spark(RunConfig cfg, int rounds, List<RoundSummary> out) {
-        Dataset data = ShardLoader.loadAll(cfg);
+        Shard data = ShardLoader.loadAll(cfg);
         SparkTrainer t = new SparkTrainer(sc, cfg, data.sampleShape(), tmp.resolve("ckpt-" + System.nanoTime()).toString());
         try {
             t.run(rounds);
@@ -97,7 +91,7 @@ class SparkTrainerTest {
                 assertEquals(hl.get(i).energyNeg(), hs.get(i).energyNeg(), 0.0);
                 assertEquals(hl.get(i).ess(), hs.get(i).ess(), 0.0);
             }
-            if (cfg.method().equals("jarzynski")) {
+            if (cfg.method() == Method.JARZYNSKI) {
                 org.junit.jupiter.api.Assertions.assertTrue(hs.stream().anyMatch(RoundSummary::resampleNext),
                         "the Jarzynski case must exercise resampling");
             }

@@ -18,9 +18,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.data.Synthetic;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.spark.cli.ScoreJob;
+import org.sparkebm.spark.testing.SparkTestSessions;
 
 /** The Spark ML API: a Pipeline with a VectorAssembler in front, fit, transform, save and PipelineModel.load. */
 class EbmEstimatorTest {
@@ -31,9 +33,7 @@ class EbmEstimatorTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("EbmEstimatorTest").config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
+        spark = SparkTestSessions.session("EbmEstimatorTest");
     }
 
     @AfterAll
@@ -44,7 +44,7 @@ class EbmEstimatorTest {
     /** Inliers of the synthetic sheet, and with {@code outliers} &gt; 0 that many uniform points in [−4, 4]^4 (label 1). */
     static Dataset<Row> table(int n, int outliers, long seed) {
         java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
-        org.sparkebm.core.data.Dataset in = Synthetic.anomalies(n, 4, 0.0, 3, rng);
+        Shard in = Synthetic.anomalies(n, 4, 0.0, 3, rng);
         float[] v = java.util.Arrays.copyOf(in.values(), (n + outliers) * 4);
         int[] label = new int[n + outliers];
         for (int i = n; i < n + outliers; i++) {
@@ -54,7 +54,7 @@ class EbmEstimatorTest {
             }
         }
         return org.sparkebm.spark.cli.MakeTabular.frame(spark,
-                new org.sparkebm.core.data.Dataset(v, n + outliers, new int[] {4}, label));
+                new Shard(v, n + outliers, new int[] {4}, label));
     }
 
     static EbmEstimator estimator() {
@@ -145,7 +145,7 @@ class EbmEstimatorTest {
             }
         }
         return org.sparkebm.spark.cli.MakeTabular.frame(spark,
-                new org.sparkebm.core.data.Dataset(v, n, new int[] {4}, label));
+                new Shard(v, n, new int[] {4}, label));
     }
 
     @Test

@@ -4,7 +4,8 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * Rows of samples held as one row-major fp32 array, with the shape of one sample and optional labels.
+ * Rows of samples held as one row-major fp32 array, with the shape of one sample and optional labels: a device's
+ * shard of the training data, or any set of samples (a data set read whole, chains, test images).
  *
  * <p>Immutable by convention: nothing in the project writes {@link #values()} after construction.
  *
@@ -13,9 +14,9 @@ import java.util.Arrays;
  * @param sampleShape shape of one sample, e.g. {@code {50}} or {@code {1, 28, 28}} (C, H, W)
  * @param labels      class labels, one per row, or {@code null}
  */
-public record Dataset(float[] values, int rows, int[] sampleShape, int[] labels) implements Serializable {
+public record Shard(float[] values, int rows, int[] sampleShape, int[] labels) implements Serializable {
 
-    public Dataset {
+    public Shard {
         long d = 1;
         for (int s : sampleShape) {
             if (s <= 0) {
@@ -41,7 +42,7 @@ public record Dataset(float[] values, int rows, int[] sampleShape, int[] labels)
     }
 
     /** Rows {@code p, p+parts, p+2·parts, …}: the shard of device p out of {@code parts}. */
-    public Dataset shard(int p, int parts) {
+    public Shard shard(int p, int parts) {
         if (parts < 1 || p < 0 || p >= parts) {
             throw new IllegalArgumentException("shard " + p + " of " + parts);
         }
@@ -56,7 +57,7 @@ public record Dataset(float[] values, int rows, int[] sampleShape, int[] labels)
     }
 
     /** The rows at {@code idx} (read), in that order, with their labels: a new data set. */
-    public Dataset rows(int[] idx) {
+    public Shard rows(int[] idx) {
         int d = dim();
         float[] v = new float[idx.length * d];
         int[] l = labels == null ? null : new int[idx.length];
@@ -66,11 +67,11 @@ public record Dataset(float[] values, int rows, int[] sampleShape, int[] labels)
                 l[j] = labels[idx[j]];
             }
         }
-        return new Dataset(v, idx.length, sampleShape.clone(), l);
+        return new Shard(v, idx.length, sampleShape.clone(), l);
     }
 
     /** Throws naming {@code source} if any value is NaN or infinite. */
-    public Dataset requireFinite(String source) {
+    public Shard requireFinite(String source) {
         int d = dim();
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {

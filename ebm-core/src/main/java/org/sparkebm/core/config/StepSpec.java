@@ -1,7 +1,8 @@
-package org.sparkebm.core.train;
+package org.sparkebm.core.config;
 
 import java.io.Serializable;
 import org.sparkebm.core.compress.Compressor;
+import org.sparkebm.core.privacy.PrivacySpec;
 import org.sparkebm.core.sampling.LangevinSampler;
 
 /**
@@ -20,7 +21,7 @@ import org.sparkebm.core.sampling.LangevinSampler;
  */
 public record StepSpec(int batch, int chains, int steps, double l2, LangevinSampler sampler, double reinitFraction,
                        int resetEvery, Compressor compressor, boolean errorFeedback,
-                       org.sparkebm.core.privacy.PrivacySpec privacy, Hybrid hybrid) implements Serializable {
+                       PrivacySpec privacy, Hybrid hybrid) implements Serializable {
 
     /**
      * The hybrid (JEM / M-JEM) objective L = clfWeight·L_clf + genWeight·L_gen with two mini-batches per step.

@@ -1,4 +1,4 @@
-package org.sparkebm.core.train;
+package org.sparkebm.core.config;
 
 import java.io.Serializable;
 
@@ -13,11 +13,11 @@ import java.io.Serializable;
  *                    walker crosses the network) or {@code global} (offspring drawn from all walkers together,
  *                    surplus walkers shuffled to other devices: {@link GlobalResampling})
  */
-public record JarzynskiSpec(double threshold, double essFraction, String resampling) implements Serializable {
+public record JarzynskiSpec(double threshold, double essFraction, Resampling resampling) implements Serializable {
 
     /** Whether walkers are resampled across devices ({@link GlobalResampling}) rather than per device. */
     public boolean global() {
-        return "global".equals(resampling);
+        return resampling == Resampling.GLOBAL;
     }
 
     /** Whether weights with this ESS over N walkers must be resampled. */

@@ -1,4 +1,4 @@
-package org.sparkebm.core.train;
+package org.sparkebm.core.util;
 
 import java.util.SplittableRandom;
 

@@ -1,8 +1,14 @@
-package org.sparkebm.core.io;
+package org.sparkebm.core.util;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Files fitted once from the data and read by every task (the Gaussian base, the PCA projection): each JVM reads a
@@ -25,20 +31,20 @@ public final class FittedFiles {
     public static <T> T read(String location, String key, Class<T> type, Parser<T> parser) {
         Object o = CACHE.computeIfAbsent(type.getName() + "\u0000" + location, k -> {
             try {
-                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
-                org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
+                Path path = new Path(location);
+                FileSystem fs = path.getFileSystem(new Configuration());
                 try (InputStream in = fs.open(path)) {
                     return parser.parse(in, location);
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(key + " = " + location + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(key + " = " + location + ": " + e.getMessage(), e);
             }
         });
         return type.cast(o);
     }
 
     /** Writes the arrays' floats one after another (big-endian), as both fitted-file formats store them. */
-    public static void writeFloats(java.io.DataOutputStream out, float[]... arrays) throws IOException {
+    public static void writeFloats(DataOutputStream out, float[]... arrays) throws IOException {
         for (float[] a : arrays) {
             for (float f : a) {
                 out.writeFloat(f);
@@ -47,7 +53,7 @@ public final class FittedFiles {
     }
 
     /** Fills the arrays in order from {@code in}; an {@link java.io.EOFException} if the stream ends first. */
-    public static void readFloats(java.io.DataInputStream in, float[]... arrays) throws IOException {
+    public static void readFloats(DataInputStream in, float[]... arrays) throws IOException {
         for (float[] a : arrays) {
             for (int i = 0; i < a.length; i++) {
                 a[i] = in.readFloat();

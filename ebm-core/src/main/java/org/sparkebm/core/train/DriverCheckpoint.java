@@ -1,9 +1,8 @@
-package org.sparkebm.core.checkpoint;
+package org.sparkebm.core.train;
 
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
-import org.sparkebm.core.train.RoundSummary;
 
 /**
  * The driver's part of a checkpoint: everything besides the device states needed to continue bit for bit.
