@@ -37,14 +37,25 @@ public final class Curves {
      * out (no point).
      */
     public static byte[] png(List<Double> x, List<Panel> panels) throws IOException {
+        // XChart puts its ticks on the data's x values when these are equally spaced, at a step that crams the
+        // labels together ("103120137…"); a last x off that grid by a hundredth of a step (invisible) makes it
+        // choose round numbers at the spacing hint instead.
+        List<Double> xs = new ArrayList<>(x);
+        if (xs.size() > 2) {
+            int last = xs.size() - 1;
+            xs.set(last, xs.get(last) + 0.01 * (xs.get(1) - xs.get(0)));
+        }
         List<XYChart> charts = new ArrayList<>();
         for (Panel p : panels) {
             XYChart c = chart(p.title(), p.yAxis());
             if (p.log()) {
                 c.getStyler().setYAxisLogarithmic(true);
+                // not only the decades, which over a small range is one label ("1E4"); numbers as people write them
+                c.getStyler().setYAxisLogarithmicDecadeOnly(false);
+                c.getStyler().setyAxisTickLabelsFormattingFunction(Curves::compact);
             }
             for (Series s : p.series()) {
-                add(c, s.name(), x, p.log() ? positive(s.y()) : s.y());
+                add(c, s.name(), xs, p.log() ? positive(s.y()) : s.y());
             }
             charts.add(c);
         }
@@ -72,6 +83,26 @@ public final class Curves {
 
     private static void add(XYChart c, String name, List<Double> x, List<Double> y) {
         c.addSeries(name, x, y).setMarker(SeriesMarkers.NONE);
+    }
+
+    /** A tick label: 3 significant digits, thousands as k and millions as M (0.05, 2.5, 800, 12k, 3.4M). */
+    static String compact(Double v) {
+        double a = Math.abs(v);
+        if (a >= 1e9) {
+            return trim(v / 1e9) + "G";
+        }
+        if (a >= 1e6) {
+            return trim(v / 1e6) + "M";
+        }
+        if (a >= 1e3) {
+            return trim(v / 1e3) + "k";
+        }
+        return trim(v);
+    }
+
+    private static String trim(double v) {
+        String s = new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return s;
     }
 
     /** Non-positive values cannot sit on a log axis: NaN leaves a gap. */

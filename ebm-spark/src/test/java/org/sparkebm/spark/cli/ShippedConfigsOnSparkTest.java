@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparkebm.core.config.RunConfig;
-import org.sparkebm.core.data.IdxReader;
 import org.sparkebm.spark.engine.SparkTrainer;
 
 /**
@@ -41,32 +37,9 @@ class ShippedConfigsOnSparkTest {
     static void data() throws Exception {
         images = tmp.resolve("img-idx3-ubyte");
         labels = tmp.resolve("lbl-idx1-ubyte");
-        writeImages(images, labels, 300, 3);
+        HybridJobTest.write(images, labels, 300, 3); // 28×28 images of three classes, labels 0, 1, 2
         table = tmp.resolve("tabular");
         assertEquals(ExitCode.OK, MakeTabular.run(new String[] {table.toString(), "rows=400", "master=local[2]"}));
-    }
-
-    /** Ten classes of 28×28 images: a band whose row depends on the class, plus noise; row i is of class i mod 10. */
-    static void writeImages(Path imgs, Path lbls, int n, long seed) throws IOException {
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] v = new float[n * 784];
-        byte[] l = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int c = i % 10;
-            l[i] = (byte) c;
-            for (int k = 0; k < 784; k++) {
-                boolean band = k / 28 >= 2 + 2 * c && k / 28 < 5 + 2 * c;
-                v[i * 784 + k] = (float) Math.max(-1, Math.min(1, (band ? 0.8 : -0.9) + 0.1 * rng.nextGaussian()));
-            }
-        }
-        try (OutputStream out = Files.newOutputStream(imgs)) {
-            IdxReader.writeImages(out, v, n, 28, 28);
-        }
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(lbls))) {
-            out.writeInt(IdxReader.LABEL_MAGIC);
-            out.writeInt(n);
-            out.write(l);
-        }
     }
 
     static Stream<Path> confFiles() throws IOException {
@@ -90,8 +63,8 @@ class ShippedConfigsOnSparkTest {
         switch (shipped.getProperty("data.source", "gmm").trim()) {
             case "idx" -> {
                 o.addAll(List.of("data.path=" + images, "data.labels=" + labels));
-                if (shipped.containsKey("data.classCounts")) {
-                    o.add("data.classCounts=16,12,8");
+                if (shipped.containsKey("data.classes")) {
+                    o.addAll(List.of("data.classes=0,1,2", "data.classCounts=16,12,8"));
                 }
             }
             case "parquet" -> o.add("data.path=" + table.resolve("train.parquet"));
@@ -100,7 +73,8 @@ class ShippedConfigsOnSparkTest {
         if (shipped.containsKey("data.projection")) {
             Path proj = tmp.resolve(name + "-projection.bin");
             Path base = tmp.resolve(name + "-base.bin");
-            String[] data = {"data.path=" + images, "data.labels=" + labels, "data.classCounts=16,12,8"};
+            String[] data = {"data.path=" + images, "data.labels=" + labels, "data.classes=0,1,2",
+                "data.classCounts=16,12,8"};
             assertEquals(ExitCode.OK, FitProjection.run(concat(new String[] {conf.toString(), proj.toString(), "4"},
                     data)));
             assertEquals(ExitCode.OK, FitBase.run(concat(new String[] {conf.toString(), base.toString(), "0.05",
