@@ -27,9 +27,12 @@ import org.sparkebm.core.train.DriverCheckpoint;
  * manifest, or whose parts do not match it, is not valid.
  */
 public final class CheckpointCodec {
-    /** Keys that may differ between a checkpoint and the config resuming from it. */
+    /**
+     * Keys that may differ between a checkpoint and the config resuming from it: what does not change the rounds'
+     * results (where the run directory is may change: a moved run resumes).
+     */
     public static final Set<String> MAY_DIFFER = Set.of("run.rounds", "run.logEvery", "run.ifExists", "spark.master",
-            "run.engine", "checkpoint.keep", "run.samples");
+            "run.engine", "checkpoint.keep", "run.samples", "run.outputDir");
     public static final String MANIFEST = "_COMMITTED";
     private static final int VERSION = 1;
 

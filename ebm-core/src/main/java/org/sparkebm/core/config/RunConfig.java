@@ -16,6 +16,7 @@ import org.sparkebm.core.compress.BlockSign;
 import org.sparkebm.core.compress.Compressor;
 import org.sparkebm.core.compress.Identity;
 import org.sparkebm.core.compress.TopK;
+import org.sparkebm.core.data.DataException;
 import org.sparkebm.core.data.DataSource;
 import org.sparkebm.core.data.DataSpec;
 import org.sparkebm.core.data.PcaProjection;
@@ -193,11 +194,33 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 s.get(Keys.OPT_BETA2));
         return new RunConfig(s.resolved(), name, s.get(Keys.RUN_SEED), s.get(Keys.RUN_ROUNDS),
                 s.get(Keys.RUN_OUTPUT_DIR), s.get(Keys.RUN_IF_EXISTS), s.get(Keys.RUN_LOG_EVERY), s.get(Keys.RUN_SAMPLES),
-                devices, fraction, data, model, chains, step, opt, s.optionalValue(Keys.SPARK_MASTER),
+                devices, fraction, data, model, chains, step, opt, sparkMaster(s),
                 s.get(Keys.SPARK_CHECKPOINT_EVERY), s.get(Keys.SPARK_TREE_DEPTH), method, jspec, s.get(Keys.RUN_ENGINE),
                 new Recovery(s.get(Keys.CHECKPOINT_EVERY), s.get(Keys.CHECKPOINT_KEEP), s.get(Keys.RECOVERY_MAX_ROLLBACKS),
                         s.get(Keys.RECOVERY_LR_FACTOR), s.get(Keys.RECOVERY_MAX_ENERGY)),
                 sampling, privacy);
+    }
+
+    /**
+     * spark.master in one of the forms Spark accepts: local, local[N], local[*], local[N,F], local[*,F],
+     * local-cluster[N,C,M], spark://host:port[,host:port...], yarn, k8s://..., mesos://... (a bad one would
+     * otherwise fail only once Spark starts).
+     */
+    private static String sparkMaster(Settings s) {
+        String m = s.optionalValue(Keys.SPARK_MASTER);
+        if (m == null) {
+            return null;
+        }
+        boolean ok = m.equals("local") || m.equals("yarn")
+                || m.matches("local\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?]")
+                || m.matches("local-cluster\\[[1-9][0-9]*, *[1-9][0-9]*, *[1-9][0-9]*]")
+                || m.matches("spark://[^\\s:/,]+:[0-9]+(,[^\\s:/,]+:[0-9]+)*")
+                || m.matches("(k8s|mesos)://\\S+");
+        if (!ok) {
+            throw s.bad(Keys.SPARK_MASTER, "not a Spark master URL: use local[N] (N >= 1), local[*], spark://host:port,"
+                    + " yarn, k8s://... or local-cluster[N,C,M]");
+        }
+        return m;
     }
 
     /** The hybrid objective of jem / mjem models, or null. */
@@ -268,8 +291,9 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         try {
             PcaProjection.read(p);
         } catch (RuntimeException e) {
-            throw s.bad(Keys.DATA_PROJECTION, "cannot read the projection file (write it with submit/sparkebm.sh"
-                    + " fit-projection): " + e.getMessage());
+            // a data file that is missing or unreadable: bad data (exit 3), named with its key
+            throw new DataException(s.named(Keys.DATA_PROJECTION) + ": cannot read the projection file (write it with"
+                    + " submit/sparkebm.sh fit-projection): " + e.getMessage(), e);
         }
         return p;
     }
@@ -309,8 +333,8 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             try {
                 FittedGaussian.read(basePath);
             } catch (RuntimeException e) {
-                throw s.bad(Keys.MODEL_BASE_PATH, "cannot read the Gaussian base file (write it with"
-                        + " the fit-base command): " + e.getMessage());
+                throw new DataException(s.named(Keys.MODEL_BASE_PATH) + ": cannot read the Gaussian base file (write it"
+                        + " with the fit-base command): " + e.getMessage(), e);
             }
         }
         return new ModelSpec(type, hidden, act, layers, comps, frozen, s.get(Keys.MODEL_GMM_Z_LR_SCALE), baseStd,

@@ -32,12 +32,19 @@ public final class Settings {
         Map<String, String> v = new LinkedHashMap<>();
         Map<String, String> s = new LinkedHashMap<>();
         if (file != null) {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException(file + ": is a directory, not a config file (a .properties file, e.g."
+                        + " conf/quickstart.properties)");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException(file + ": config file not found");
             }
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 p.load(r);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ConfigException(file + ": not a text config file (it is not UTF-8 text; a config is a"
+                        + " .properties file of key = value lines)");
             } catch (IOException | IllegalArgumentException e) {
                 throw new ConfigException(file + ": cannot read config (" + e.getMessage() + ")");
             }
@@ -140,6 +147,11 @@ public final class Settings {
     /** The raw value, the default, or null. */
     public String optional(Key<?> k) {
         return values.getOrDefault(k.name(), k.defaultValue());
+    }
+
+    /** Where a key's value comes from, the key and the value, for messages: {@code conf/x.properties: k = 'v'}. */
+    public String named(Key<?> k) {
+        return where(k) + " = '" + optional(k) + "'";
     }
 
     public ConfigException bad(Key<?> k, String what) {

@@ -22,6 +22,9 @@ public final class IdxReader {
     public static final int IMAGE_MAGIC = 2051;
     public static final int LABEL_MAGIC = 2049;
 
+    /** The largest array the JVM allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private IdxReader() {}
 
     /** Header of an image file plus its pixel bytes. */
@@ -56,8 +59,18 @@ public final class IdxReader {
                 throw new DataException(source + ": bad IDX header count=" + n + " rows=" + rows + " cols=" + cols);
             }
             int take = limit > 0 ? Math.min(limit, n) : n;
-            byte[] px = new byte[Math.multiplyExact(take, rows * cols)];
-            in.readFully(px);
+            long bytes = (long) take * rows * cols;
+            if ((long) rows * cols > Integer.MAX_VALUE || bytes > MAX_ARRAY) {
+                throw new DataException(source + ": the IDX header claims " + n + " images of " + rows + "x" + cols
+                        + " pixels (" + bytes + " bytes to read), more than one array can hold; set data.limit, or"
+                        + " check the file");
+            }
+            // read what is there, not what the header claims: a wrong header must not allocate its claim up front
+            byte[] px = in.readNBytes((int) bytes);
+            if (px.length < bytes) {
+                throw new DataException(source + ": truncated IDX file: its header claims " + n + " images of " + rows
+                        + "x" + cols + " pixels, the file holds " + px.length / ((long) rows * cols) + "");
+            }
             return new Images(take, rows, cols, px);
         } catch (EOFException e) {
             throw new DataException(source + ": truncated IDX file (ended before the count in its header)", e);
@@ -74,9 +87,18 @@ public final class IdxReader {
                 throw new DataException(source + ": not an IDX label file (magic " + magic + ", expected " + LABEL_MAGIC + ")");
             }
             int n = in.readInt();
+            if (n < 0) {
+                throw new DataException(source + ": bad IDX label header count=" + n);
+            }
             int take = limit > 0 ? Math.min(limit, n) : n;
-            byte[] b = new byte[take];
-            in.readFully(b);
+            if (take > MAX_ARRAY) {
+                throw new DataException(source + ": the IDX header claims " + n + " labels, more than one array can hold");
+            }
+            byte[] b = in.readNBytes(take);
+            if (b.length < take) {
+                throw new DataException(source + ": truncated IDX label file: its header claims " + n
+                        + " labels, the file holds " + b.length);
+            }
             int[] labels = new int[take];
             for (int i = 0; i < take; i++) {
                 labels[i] = b[i] & 0xff;

@@ -125,7 +125,11 @@ class RunConfigTest {
             o.add(extra);
             return assertThrows(ConfigException.class, () -> RunConfig.load(w4, o), extra).getMessage();
         };
-        assertTrue(bad.apply("data.projection=" + tmp.resolve("missing.bin")).contains("data.projection"));
+        // a missing projection file is bad data (exit code 3), named with its key
+        List<String> missing = new java.util.ArrayList<>(ok);
+        missing.add("data.projection=" + tmp.resolve("missing.bin"));
+        assertTrue(assertThrows(org.sparkebm.core.data.DataException.class, () -> RunConfig.load(w4, missing))
+                .getMessage().contains("data.projection"));
         assertTrue(bad.apply("model.type=conv").contains("data.projection"));
         assertTrue(bad.apply("privacy.clip=1").contains("data.projection"));
         String source = assertThrows(ConfigException.class, () -> RunConfig.load(CONF.resolve("quickstart.properties"),

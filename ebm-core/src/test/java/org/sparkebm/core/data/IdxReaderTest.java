@@ -52,6 +52,33 @@ class IdxReaderTest {
         }
     }
 
+    /** A file whose header claims {@code claimed} images of 28×28 but holds only {@code held}. */
+    static byte[] lying(int claimed, int held) {
+        byte[] b = images(held, 28, 28, IdxReader.IMAGE_MAGIC);
+        ByteBuffer.wrap(b).putInt(4, claimed);
+        return b;
+    }
+
+    @Test
+    void aHeaderClaimingMoreThanTheFileHoldsIsNamedWithoutAllocatingTheClaim() throws IOException {
+        for (int claimed : new int[] {11, 100_000_000, Integer.MAX_VALUE}) {
+            for (boolean gz : new boolean[] {false, true}) {
+                byte[] raw = gz ? gzip(lying(claimed, 10)) : lying(claimed, 10);
+                DataException e = assertThrows(DataException.class,
+                        () -> IdxReader.readImages(new ByteArrayInputStream(raw), "lie.idx", 0), claimed + " " + gz);
+                assertTrue(e.getMessage().contains("lie.idx") && e.getMessage().contains(String.valueOf(claimed)),
+                        e.getMessage());
+            }
+        }
+        // within the limit the file is fine: data.limit reads the first images only
+        assertEquals(5, IdxReader.readImages(new ByteArrayInputStream(lying(100_000_000, 10)), "lie.idx", 5).count());
+        byte[] lab = labels(1, 2, 3);
+        ByteBuffer.wrap(lab).putInt(4, 100_000_000);
+        DataException l = assertThrows(DataException.class,
+                () -> IdxReader.readLabels(new ByteArrayInputStream(lab), "lie-labels", 0));
+        assertTrue(l.getMessage().contains("lie-labels") && l.getMessage().contains("holds 3"), l.getMessage());
+    }
+
     @Test
     void classFilterAndPerClassCounts() throws IOException {
         IdxReader.Images img = IdxReader.readImages(new ByteArrayInputStream(images(8, 2, 2, 2051)), "x", 0);

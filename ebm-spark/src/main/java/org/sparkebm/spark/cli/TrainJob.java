@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkebm.core.config.ConfigException;
 import org.sparkebm.core.config.Engine;
 import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.DataException;
 import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.EnergyModel;
 import org.sparkebm.core.privacy.RdpAccountant;
@@ -43,7 +44,7 @@ public final class TrainJob {
         RunConfig cfg;
         try {
             cfg = RunConfig.load(Path.of(args[0]), Arrays.asList(args).subList(1, args.length));
-        } catch (ConfigException e) {
+        } catch (ConfigException | DataException e) {
             return ExitCode.of("train", e);
         }
         // tabular data is read and validated by Spark's readers: the session starts first, training work after
@@ -58,13 +59,15 @@ public final class TrainJob {
     }
 
     private static ExitCode run(RunConfig cfg, SparkSession spark) {
+        RunDirectory.Prepared dir = null;
         try {
             Tabular.Loaded tab = spark == null ? null : Tabular.load(spark, cfg);
             // the local engine folds every row in this JVM; Spark keeps tabular rows on the devices
             Shard data = tab == null ? ShardLoader.loadAll(cfg)
                     : cfg.engine() == Engine.LOCAL ? tab.all() : tab.preview(4096);
             validate(cfg, data);
-            RunOutputs outputs = new RunOutputs(RunDirectory.prepare(cfg));
+            dir = RunDirectory.prepare(cfg);
+            RunOutputs outputs = new RunOutputs(dir.dir());
             CheckpointStore.Found resumeFrom = null;
             if (HadoopFiles.exists(outputs.file("checkpoints"))) {
                 resumeFrom = new CheckpointStore(outputs.dir()).newestValid(cfg.resolved());
@@ -73,14 +76,25 @@ public final class TrainJob {
                             + " nothing was changed");
                 }
                 if (resumeFrom.driver().nextRound() >= cfg.rounds() && HadoopFiles.exists(outputs.file("summary.json"))) {
-                    System.out.println("sparkebm: run " + outputs.dir() + " is already complete ("
-                            + resumeFrom.driver().nextRound() + " rounds); nothing to do");
-                    return ExitCode.OK;
+                    String damage = outputs.damage();
+                    if (damage == null) {
+                        System.out.println("sparkebm: run " + outputs.dir() + " is already complete ("
+                                + resumeFrom.driver().nextRound() + " rounds); nothing to do");
+                        return ExitCode.OK;
+                    }
+                    // the loop runs no round from the final checkpoint and writes every output again
+                    System.out.println("sparkebm: run " + outputs.dir() + " is complete but " + damage
+                            + "; writing its outputs again from its final checkpoint (round "
+                            + resumeFrom.driver().nextRound() + ")");
                 }
             }
             TrainingRun.train(cfg, data, tab, outputs, resumeFrom);
             return ExitCode.OK;
         } catch (Exception e) {
+            // a failed start leaves nothing behind; a run with a committed checkpoint stays, to be resumed
+            if (dir != null && RunDirectory.removeIfNothingCommitted(dir)) {
+                System.err.println("sparkebm: removed " + dir.dir() + " (nothing was committed in it)");
+            }
             return ExitCode.of("train", e);
         }
     }

@@ -118,6 +118,15 @@ public final class Tabular {
             if (e instanceof AnalysisException) {
                 throw new DataException(path + ": cannot read " + format + " data (" + e.getMessage() + ")", e);
             }
+            // files that are not Parquet (gzip, text, ...) fail in the footer-reading job Spark runs to infer the
+            // schema: the innermost cause says which file and why
+            if (e instanceof org.apache.spark.SparkException) {
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                throw new DataException(path + ": cannot read " + format + " data: " + root.getMessage(), e);
+            }
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
     }

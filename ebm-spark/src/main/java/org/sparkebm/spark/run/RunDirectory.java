@@ -12,18 +12,21 @@ import org.sparkebm.spark.io.HadoopFiles;
 public final class RunDirectory {
     private RunDirectory() {}
 
+    /** A prepared run directory, and whether this process created it (then a failed start removes it). */
+    public record Prepared(Path dir, boolean created) {}
+
     /**
      * Creates (or, with {@code run.ifExists=resume}, reuses) the run directory: an existing directory makes this
      * fail ({@code fail}) or picks name-2, name-3, … ({@code new}).
      *
      * @throws ConfigException the directory exists and {@code run.ifExists = fail}; nothing was changed
      */
-    public static Path prepare(RunConfig cfg) throws IOException {
+    public static Prepared prepare(RunConfig cfg) throws IOException {
         Path parent = HadoopFiles.path(cfg.outputDir());
         FileSystem fs = HadoopFiles.fs(parent);
         Path dir = new Path(parent, cfg.name());
         if (fs.exists(dir) && cfg.ifExists() == IfExists.RESUME) {
-            return dir;
+            return new Prepared(dir, false);
         }
         if (fs.exists(dir)) {
             if (cfg.ifExists() == IfExists.FAIL) {
@@ -39,6 +42,27 @@ public final class RunDirectory {
         if (!fs.mkdirs(dir) || fs.listStatus(dir).length != 0) {
             throw new IOException("cannot create an empty run directory " + dir);
         }
-        return dir;
+        return new Prepared(dir, true);
+    }
+
+    /**
+     * After a failed start: removes a directory this process created unless a checkpoint in it was committed (then
+     * the run can resume, and it stays). Returns whether it was removed.
+     */
+    public static boolean removeIfNothingCommitted(Prepared p) {
+        if (!p.created()) {
+            return false;
+        }
+        try {
+            FileSystem fs = HadoopFiles.fs(p.dir());
+            Path checkpoints = new Path(p.dir(), "checkpoints");
+            if (fs.exists(checkpoints) && fs.globStatus(new Path(checkpoints, "*/_COMMITTED")).length > 0) {
+                return false;
+            }
+            return fs.delete(p.dir(), true);
+        } catch (IOException e) {
+            System.err.println("sparkebm: could not remove " + p.dir() + " after the failed start: " + e.getMessage());
+            return false;
+        }
     }
 }

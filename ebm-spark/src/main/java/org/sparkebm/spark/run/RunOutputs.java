@@ -47,6 +47,24 @@ public final class RunOutputs {
         return new Path(dir, name);
     }
 
+    /**
+     * What is wrong with a finished run's outputs, or null when {@code model.bin} and {@code summary.json} read back
+     * whole.
+     */
+    public String damage() {
+        try (java.io.InputStream in = HadoopFiles.open(file("model.bin").toString())) {
+            ModelFile.read(in, file("model.bin").toString());
+        } catch (IOException | RuntimeException e) {
+            return "its model.bin is unreadable (" + e.getMessage() + ")";
+        }
+        try (java.io.InputStream in = HadoopFiles.open(file("summary.json").toString())) {
+            JSON.readTree(in);
+        } catch (IOException | RuntimeException e) {
+            return "its summary.json is unreadable (" + e.getMessage() + ")";
+        }
+        return null;
+    }
+
     /** Resolved config, seed, versions and git revision. */
     public void writeManifest(RunConfig cfg, String master, int[] sampleShape, long numParams,
                               CheckpointStore.Found resumedFrom) throws IOException {
@@ -90,7 +108,10 @@ public final class RunOutputs {
     }
 
     /** Final figures; for mixture energies the learned mode weights and means. */
-    public Map<String, Object> writeSummary(RunConfig cfg, List<RoundMetrics.Row> rows, double seconds,
+    /**
+     * @param roundsRun rounds this process ran (a resumed run counts only its own), for {@code rounds_per_second}
+     */
+    public Map<String, Object> writeSummary(RunConfig cfg, List<RoundMetrics.Row> rows, int roundsRun, double seconds,
                                             EnergyModel model, Shard data, int executors,
                                             List<Map<String, Object>> rollbacks, double lrMultiplier,
                                             String stopReason) throws IOException {
@@ -135,7 +156,7 @@ public final class RunOutputs {
         m.put("compression_ratio", enc == 0 ? null : (double) dense / enc);
         m.put("spark_result_bytes", moved);
         m.put("seconds", seconds);
-        m.put("rounds_per_second", history.size() / seconds);
+        m.put("rounds_per_second", roundsRun / seconds);
         Map<String, Object> fin = RoundMetrics.finalValues(rows.get(rows.size() - 1));
         if (cfg.method() == Method.JARZYNSKI) {
             long resamplings = history.stream().filter(RoundSummary::resampleNext).count();

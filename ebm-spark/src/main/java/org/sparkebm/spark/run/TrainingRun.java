@@ -103,7 +103,8 @@ public final class TrainingRun {
                 : Energies.quantiles(trainer.dataEnergies(theta), 101);
         outputs.writeModel(cfg, data.sampleShape(), theta, scaling, quantiles);
         writeSamples(cfg, outputs, model, states, data);
-        Map<String, Object> summary = outputs.writeSummary(cfg, rows, out.seconds(), model, data,
+        Map<String, Object> summary = outputs.writeSummary(cfg, rows, history.size() - out.startRound(), out.seconds(),
+                model, data,
                 executors.getAsInt(), out.rollbacks(), trainer.server().lrMultiplier(), out.stopReason());
         System.out.printf(Locale.ROOT, "sparkebm: done in %.1f s (%.2f rounds/s); bytes up %s encoded vs %s dense fp32%s%n",
                 out.seconds(), (history.size() - out.startRound()) / out.seconds(),

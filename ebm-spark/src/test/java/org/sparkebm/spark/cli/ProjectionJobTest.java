@@ -92,7 +92,7 @@ class ProjectionJobTest {
     @Test
     void badProjectionSettingsStopBeforeAnyWork() throws Exception {
         String c = conf.toString();
-        assertEquals(ExitCode.BAD_CONFIG, TrainJob.run(new String[] {c, "run.name=missing",
+        assertEquals(ExitCode.BAD_DATA, TrainJob.run(new String[] {c, "run.name=missing",
                 "data.projection=" + tmp.resolve("nope.bin"), "model.basePath=", "chains.init=uniform"}));
         assertTrue(Files.notExists(tmp.resolve("runs/missing")));
         assertEquals(ExitCode.BAD_CONFIG, FitProjection.run(new String[] {c, tmp.resolve("p3.bin").toString(), "3",

@@ -117,6 +117,37 @@ class TrainJobTest {
     }
 
     @Test
+    void aFinishedRunWithADamagedModelIsRepairedFromItsFinalCheckpoint() throws Exception {
+        Path out = tmp.resolve("runs");
+        String[] a = args(conf(), "run.outputDir=" + out, "spark.master=local[2]");
+        assertEquals(ExitCode.OK, run(a).code());
+        Path model = out.resolve("small/model.bin");
+        float[] theta;
+        try (InputStream in = Files.newInputStream(model)) {
+            theta = ModelFile.read(in, "model.bin").theta();
+        }
+        // truncated, and its Hadoop checksum file gone with it (a plain copy, say)
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.deleteIfExists(out.resolve("small/.model.bin.crc"));
+        String[] resume = args(conf(), "run.outputDir=" + out, "spark.master=local[2]", "run.ifExists=resume");
+        PrintStream old = System.out;
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(said, true));
+        try {
+            assertEquals(ExitCode.OK, run(resume).code());
+        } finally {
+            System.setOut(old);
+        }
+        assertTrue(said.toString().contains("model.bin is unreadable"), said.toString());
+        try (InputStream in = Files.newInputStream(model)) {
+            assertArrayEquals(theta, ModelFile.read(in, "model.bin").theta(), 0f);
+        }
+        // and once whole again, a finished run is left alone
+        assertEquals(ExitCode.OK, run(resume).code());
+    }
+
+    @Test
     void badConfigFailsBeforeSparkStartsWithTheKeyNamed() throws Exception {
         Path c = conf();
         Result unknown = run(args(c, "sampler.stpes=3"));
