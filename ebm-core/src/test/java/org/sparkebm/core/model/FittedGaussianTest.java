@@ -119,7 +119,8 @@ class FittedGaussianTest {
         // walkers drawn from the initial model are draws of the fitted Gaussian
         var state = org.sparkebm.core.train.DeviceRound.init(c, data, m0.numParams(), 0);
         assertTrue(state.init() instanceof org.sparkebm.core.sampling.FittedGaussianInit);
-        ConfigException missing = assertThrows(ConfigException.class,
+        // a missing base file is bad data (exit code 3), named with its key
+        org.sparkebm.core.data.DataException missing = assertThrows(org.sparkebm.core.data.DataException.class,
                 () -> cfg("model.basePath=" + tmp.resolve("nope.bin").toUri()));
         assertTrue(missing.getMessage().contains("model.basePath") && missing.getMessage().contains("nope.bin"),
                 missing.getMessage());
