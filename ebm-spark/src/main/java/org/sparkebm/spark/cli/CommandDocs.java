@@ -24,6 +24,11 @@ public final class CommandDocs {
             new Command("ood", OodEval.class, OodEval.USAGE,
                     "Out-of-distribution AUROC of energy for an image model: test images against inverted,"
                             + " upside-down, uniform-noise and held-out-class sets: ood.json, ood.md, ood.png.", OodEval::run),
+            new Command("walkers", ExportWalkers.class, ExportWalkers.USAGE,
+                    "Writes a Jarzynski run's walkers (its newest checkpoint, or round=t) with their log-weights and"
+                            + " normalised weights, consistent with the positions written: walkers.parquet, and for"
+                            + " images walkers-idx3-ubyte (reconstructed through data.projection) with weights.npy and"
+                            + " log_weights.npy; the ESS in walkers.json.", ExportWalkers::run),
             new Command("make-tabular", MakeTabular.class, MakeTabular.USAGE,
                     "Writes the synthetic anomaly-detection table (train and test) generated from the seed.", MakeTabular::run),
             new Command("fit-base", FitBase.class, FitBase.USAGE,
