@@ -22,12 +22,14 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.data.IdxReader;
 import org.sparkebm.core.data.PcaProjection;
 import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.FittedGaussian;
 import org.sparkebm.core.train.DeviceState;
 import org.sparkebm.core.util.LogSpace;
+import org.sparkebm.spark.cli.ExportWalkers;
 import org.sparkebm.spark.data.ShardLoader;
 import org.sparkebm.spark.io.HadoopFiles;
 import org.sparkebm.spark.run.CheckpointStore;
@@ -231,21 +233,27 @@ public final class W4Report {
     /** The final walkers of a checkpoint, in the data space, with their log-weights (null for PCD). */
     record Walkers(float[] x, int n, double[] logW) {}
 
+    /**
+     * The walkers of a checkpoint; weighted ones carry the log-weights that belong to their positions (the pending
+     * increment of the last move completed under the checkpoint's θ, as the walkers command writes them).
+     */
     static Walkers walkers(CheckpointStore.Found f, boolean weighted, PcaProjection proj) throws IOException {
+        if (weighted) {
+            RunConfig cfg = RunConfig.fromMap(f.driver().config(), f.dir());
+            int dim = CheckpointStore.readDevice(f.dir(), 0).buffer().dim();
+            ExportWalkers.Walkers w = ExportWalkers.read(cfg, new int[] {dim}, f);
+            return new Walkers(proj == null ? w.x() : proj.reconstruct(w.x(), w.n()), w.n(), w.logW());
+        }
         List<DeviceState> states = CheckpointStore.readDevices(f.dir(), f.driver().devices());
         int d = states.get(0).buffer().dim();
         int n = states.stream().mapToInt(s -> s.buffer().size()).sum();
         float[] x = new float[n * d];
-        double[] logW = weighted ? new double[n] : null;
         int at = 0;
         for (DeviceState s : states) {
             System.arraycopy(s.buffer().samples(), 0, x, at * d, s.buffer().size() * d);
-            if (logW != null) {
-                System.arraycopy(s.jarzynski().logW(), 0, logW, at, s.buffer().size());
-            }
             at += s.buffer().size();
         }
-        return new Walkers(proj == null ? x : proj.reconstruct(x, n), n, logW);
+        return new Walkers(proj == null ? x : proj.reconstruct(x, n), n, null);
     }
 
     /** Each class's fraction against the round, mean over seeds, per method, with the data's as flat lines. */

@@ -21,6 +21,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkebm.core.config.Engine;
 
 /**
  * {@link ConvStack} on oneDNN's convolution primitives called directly (JavaCPP's dnnl presets), fp32 only.
