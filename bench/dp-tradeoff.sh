@@ -17,7 +17,7 @@ sparkebm_build_module ebm-experiments
 xcp="$(sparkebm_classpath ebm-experiments)"
 case "$workload" in
   quickstart)
-    conf="$here/conf/quickstart.properties"
+    conf="$here/conf/quickstart-pcd.properties"
     common="devices.count=64 devices.fraction=0.25 devices.sampling=poisson train.chains=64 sampler.steps=10"
     runs=("base privacy.clip=0" "s0.5 privacy.clip=1 privacy.noise=0.5" "s1 privacy.clip=1 privacy.noise=1"
           "s2 privacy.clip=1 privacy.noise=2" "s4 privacy.clip=1 privacy.noise=4") ;;

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Where a round's time goes outside the device steps, from Spark's own event log: runs a config (default the
-# quickstart) with spark.eventLog on and prints, per range of rounds, the medians of the round's job duration, the
+# PCD quickstart, conf/quickstart-pcd.properties) with spark.eventLog on and prints, per range of rounds, the medians of the round's job duration, the
 # time from job submission to its first task launch, from the last task's end to the job's end, the driver's gap
 # between one round's job and the next (its own work: update, broadcast, RDD set-up), and the tasks' summed
 # deserialisation and run times.
 #   bench/round-overhead.sh [config] [key=value ...]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-conf="${1:-$here/conf/quickstart.properties}"
+conf="${1:-$here/conf/quickstart-pcd.properties}"
 shift || true
 out="$(mktemp -d)"
 mkdir -p "$out/events"

@@ -63,7 +63,7 @@ public final class Keys {
     public static final Key<int[]> MODEL_HIDDEN = key("model.hidden", Type.ints(1, "list of ints"), "64,64", "MLP hidden widths.");
     public static final Key<Activation> MODEL_ACTIVATION = key("model.activation", Type.choice(Activation.class), "silu", "Hidden activation (conv: silu only).");
     public static final Key<List<ConvEnergy.ConvLayer>> MODEL_CONV_LAYERS = key("model.conv.layers", Type.list("list of out:kernel:stride:pad", Keys::convLayer), "32:3:1:1,64:4:2:1,64:4:2:1", "Conv layers, each followed by SiLU; then flatten and Dense(1). The default is W2's net.");
-    public static final Key<Integer> MODEL_GMM_COMPONENTS = key("model.gmm.components", Type.intAtLeast(1), "2", "Mixture components of the gmm energy.");
+    public static final Key<Integer> MODEL_GMM_COMPONENTS = key("model.gmm.components", Type.intAtLeast(1), "2", "Mixture components of the gmm energy: unit covariance; the means start within 0.1 of the origin (first coordinates spread over [-0.1, 0.1], the rest 0.01 N(0, I)) with equal weights, so which component takes which mode is decided by training (summary.json reports each weight with its learned mean).");
     public static final Key<int[]> MODEL_GMM_FROZEN_Z = key("model.gmm.frozenLogWeights", Type.ints(0, "list of ints"), "0", "Components whose log-weight z_k is held fixed (W1 holds z_1).");
     public static final Key<Double> MODEL_GMM_Z_LR_SCALE = key("model.gmm.logWeightLrScale", Type.above(0, true), "1.0", "Learning-rate multiplier of the log-weights relative to the means (W1: 5).");
     public static final Key<Double> MODEL_BASE_STD = key("model.baseStd", Type.above(0, false), "0", "Add a Gaussian base |x|^2/(2 s^2) to the mlp/conv energy (0: none).");

@@ -148,6 +148,12 @@ public final class Plots {
      * map with the chains over it on the right.
      */
     public static byte[] dataBesideDensity(EnergyModel m, Shard data, float[] chains, int nChains) throws IOException {
+        return dataBesideDensity(m, data, chains, nChains, "data", "learned exp(-E) and chains");
+    }
+
+    /** The same with captions under the two panels (e.g. with the true and the learned mode weights). */
+    public static byte[] dataBesideDensity(EnergyModel m, Shard data, float[] chains, int nChains, String dataCaption,
+                                           String modelCaption) throws IOException {
         double[] b = bounds(data);
         int n = 300;
         BufferedImage right = ImageIO.read(new ByteArrayInputStream(density2d(m, b, chains, nChains)));
@@ -167,9 +173,9 @@ public final class Plots {
             g.fillOval((int) x - 1, (int) y - 1, 3, 3);
         }
         g.setColor(Color.WHITE);
-        g.drawString("data", 5, n - 8);
+        g.drawString(dataCaption, 5, n - 8);
         g.drawImage(right, n + 10, 0, null);
-        g.drawString("learned exp(-E) and chains", n + 15, n - 8);
+        g.drawString(modelCaption, n + 15, n - 8);
         g.dispose();
         return png(img);
     }

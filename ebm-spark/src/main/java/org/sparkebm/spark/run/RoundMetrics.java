@@ -99,7 +99,7 @@ public final class RoundMetrics {
             plain("resample_next", r -> String.valueOf(r.s().resampleNext())),
             new Metric("mode_weights", r -> weights(r.s().modeWeights(), ";", "%.6g"), r -> r.s().modeWeights(),
                     MODES, "mode %d", Group.WEIGHTS, r -> r.s().modeWeights() == null ? null
-                    : "weights " + weights(r.s().modeWeights(), ", ", "%.4f", "[", "]"), null),
+                    : "weights " + weights(r.s().modeWeights(), ", ", "%.3f", "[", "]"), null),
             number("epsilon", r -> r.s().epsilon(), EPSILON, "ε", Group.PRIVACY, "ε %.4f", null),
             number("clf_loss", r -> r.s().clfLoss(), CLASSIFIER, "cross-entropy", Group.CLASSIFIER, "CE %.4f", null),
             number("clf_accuracy", r -> r.s().clfAccuracy(), CLASSIFIER, "accuracy", Group.CLASSIFIER, "clf acc %.3f",

@@ -167,16 +167,20 @@ public final class RunOutputs {
         if (model instanceof GaussianMixtureEnergy g) {
             m.put("mode_weights", g.modeWeights());
             m.put("means", g.meanVectors());
+            m.put("mode_weights_order", "component k of the mixture energy: weight mode_weights[k], learned mean"
+                    + " means[k] (components are not tied to the data's modes; read each weight with its mean)");
         } else if (model.inputDim() == 2 && cfg.data().source() == DataSource.GMM) {
             m.put("mode_weights", gridModeWeights(model, data, cfg.data().means()));
-            m.put("mode_weights_method", "exp(-E) integrated on a 300x300 grid, each cell assigned to the nearest data.means point");
+            m.put("mode_weights_method", "exp(-E) integrated on a 300x300 grid, each cell assigned to the nearest data.means"
+                    + " point; in the order of data.means");
             m.put("true_mode_weights", normalised(cfg.data().weights()));
         }
         HadoopFiles.writeAtomically(file("summary.json"), JSON.writeValueAsBytes(m));
         return m;
     }
 
-    static double[] gridModeWeights(EnergyModel m, Shard data, double[][] means) {
+    /** The mass of exp(−E) nearest each of {@code means} (read), on a 300×300 grid over the data's range. */
+    public static double[] gridModeWeights(EnergyModel m, Shard data, double[][] means) {
         int n = 300;
         double[] b = Plots.bounds(data);
         double[] p = Plots.gridDensity(m, b, n);
@@ -200,7 +204,8 @@ public final class RunOutputs {
         return w;
     }
 
-    private static double[] normalised(double[] w) {
+    /** {@code w} (read) divided by its sum. */
+    public static double[] normalised(double[] w) {
         double s = Arrays.stream(w).sum();
         return Arrays.stream(w).map(v -> v / s).toArray();
     }

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkebm.core.config.Engine;
 import org.sparkebm.core.config.RunConfig;
+import org.sparkebm.core.data.DataSource;
 import org.sparkebm.core.data.FeatureScaling;
 import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.eval.Energies;
@@ -110,8 +111,16 @@ public final class TrainingRun {
                 out.seconds(), (history.size() - out.startRound()) / out.seconds(),
                 ProgressLine.human((long) summary.get("encoded_bytes_up")),
                 ProgressLine.human((long) summary.get("dense_fp32_bytes_up")),
-                summary.containsKey("mode_weights") ? "; mode weights " + Arrays.toString((double[]) summary.get("mode_weights")) : "");
+                !summary.containsKey("mode_weights") ? ""
+                        : "; mode weights " + weights((double[]) summary.get("mode_weights"))
+                        + (summary.containsKey("true_mode_weights")
+                        ? " (true " + weights((double[]) summary.get("true_mode_weights")) + ")" : ""));
         System.out.println("sparkebm: results in " + outputs.dir() + " (summary.json, metrics.csv, curves.png, samples.png, model.bin, manifest.json)");
+    }
+
+    /** Mode weights as people read them: 0.185 / 0.815. */
+    static String weights(double[] w) {
+        return String.join(" / ", Arrays.stream(w).mapToObj(x -> String.format(Locale.ROOT, "%.3f", x)).toList());
     }
 
     /** Executors that ran the job (the driver is not counted, except in local mode where it is the executor). */
@@ -144,6 +153,11 @@ public final class TrainingRun {
         Plots.Shown img = Plots.images(cfg, data.sampleShape(), chains, n);
         if (img != null) {
             outputs.writePng("samples.png", Plots.imageGrid(img.pixels(), n, img.h(), img.w()));
+        } else if (d == 2 && cfg.data().source() == DataSource.GMM) {
+            double[] learned = RunOutputs.gridModeWeights(model, data, cfg.data().means());
+            double[] truth = RunOutputs.normalised(cfg.data().weights());
+            outputs.writePng("samples.png", Plots.dataBesideDensity(model, data, chains, n,
+                    "data: weights " + weights(truth), "learned exp(-E), chains: weights " + weights(learned)));
         } else if (d == 2) {
             outputs.writePng("samples.png", Plots.dataBesideDensity(model, data, chains, n));
         }
