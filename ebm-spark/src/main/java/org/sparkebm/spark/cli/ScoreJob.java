@@ -83,11 +83,25 @@ public final class ScoreJob {
         model.setScoreCol(a.get("score") == null ? "" : a.get("score"));
         String input = a.arg(1);
         String format = a.get("format").equals("auto") ? guessFormat(input) : a.get("format");
-        Dataset<Row> df = switch (format) {
-            case "idx" -> images(spark, ShardLoader.readIdx(input, a.get("labels"), 0, null, null));
-            case "csv" -> Tabular.read(spark, "csv", input, true);
-            default -> Tabular.read(spark, "parquet", input, true);
-        };
+        int modelDim = Arrays.stream(model.modelFile().sampleShape()).reduce(1, (x, y) -> x * y);
+        Dataset<Row> df;
+        if (format.equals("idx")) {
+            Shard img = ShardLoader.readIdx(input, a.get("labels"), 0, null, null);
+            if (img.dim() != modelDim) {
+                throw new DataException(input + ": images of " + img.dim() + " features ("
+                        + Arrays.toString(img.sampleShape()) + "), but " + a.arg(0) + " takes " + modelDim + " ("
+                        + Arrays.toString(model.modelFile().sampleShape()) + ")");
+            }
+            df = images(spark, img);
+        } else {
+            df = Tabular.read(spark, format.equals("csv") ? "csv" : "parquet", input, true);
+        }
+        try {
+            model.transformSchema(df.schema());
+        } catch (IllegalArgumentException e) {
+            throw new DataException(e.getMessage().replaceFirst("^input", input) + " (name the column that holds the"
+                    + " features with features=<column>)", e);
+        }
         String label = a.get("label");
         if (label == null && format.equals("idx") && a.get("labels") != null) {
             label = "label";

@@ -31,11 +31,18 @@ class BadInputTest {
 
     /**
      * @param name    what the case is
+     * @param command the command under test
      * @param args    the command line, built from the small config and the case's files
      * @param code    the expected exit code
      * @param words   what the message must say
      */
-    record Case(String name, Function<Path, String[]> args, ExitCode code, String... words) {
+    record Case(String name, Function<String[], ExitCode> command, Function<Path, String[]> args, ExitCode code,
+                String... words) {
+        /** A case of the train command. */
+        Case(String name, Function<Path, String[]> args, ExitCode code, String... words) {
+            this(name, TrainJob::run, args, code, words);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -54,9 +61,15 @@ class BadInputTest {
         ByteBuffer b = ByteBuffer.allocate(16 + 3 * 784);
         b.putInt(IdxReader.IMAGE_MAGIC).putInt(100_000_000).putInt(28).putInt(28);
         Files.write(tmp.resolve("lying-idx3-ubyte"), b.array());
+        b.putInt(4, 3);
+        Files.write(tmp.resolve("idx3-ubyte-small"), b.array());
         try (GZIPOutputStream z = new GZIPOutputStream(Files.newOutputStream(tmp.resolve("table.gz")))) {
             z.write("f0,f1\n1,2\n".getBytes());
         }
+        Files.writeString(tmp.resolve("table.csv"), "a,b\n1,2\n3,4\n");
+        // a model of 2-D points to score with, trained in this JVM (its run directory is made before the cases)
+        assertEquals(ExitCode.OK, TrainJob.run(new String[] {conf.toString(), "run.engine=local",
+                "run.outputDir=" + tmp.resolve("model")}));
     }
 
     static String[] with(String... overrides) {
@@ -94,7 +107,15 @@ class BadInputTest {
                         "data.path=" + t.resolve("lying-idx3-ubyte")), ExitCode.BAD_DATA, "lying-idx3-ubyte",
                         "100000000"),
                 new Case("gzip given as Parquet", t -> with("data.source=parquet",
-                        "data.path=" + t.resolve("table.gz")), ExitCode.BAD_DATA, "table.gz", "not a Parquet file"));
+                        "data.path=" + t.resolve("table.gz")), ExitCode.BAD_DATA, "table.gz", "not a Parquet file"),
+                new Case("scoring images with a model of 2 features", ScoreJob::run, t -> new String[] {
+                        t.resolve("model/small").toString(), t.resolve("idx3-ubyte-small").toString(),
+                        t.resolve("scored").toString(), "format=idx", "master=local[2]"}, ExitCode.BAD_DATA,
+                        "784 features", "takes 2"),
+                new Case("scoring a table without the feature column", ScoreJob::run, t -> new String[] {
+                        t.resolve("model/small").toString(), t.resolve("table.csv").toString(),
+                        t.resolve("scored").toString(), "master=local[2]"}, ExitCode.BAD_DATA, "table.csv",
+                        "no column 'features'", "features=<column>"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -109,7 +130,7 @@ class BadInputTest {
         System.setErr(new PrintStream(err, true));
         ExitCode code;
         try {
-            code = TrainJob.run(c.args().apply(tmp));
+            code = c.command().apply(c.args().apply(tmp));
         } finally {
             System.setErr(old);
         }
