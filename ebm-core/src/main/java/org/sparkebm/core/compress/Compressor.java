@@ -39,6 +39,26 @@ public interface Compressor extends Serializable {
     /** Short name for logs and file names, e.g. {@code topk(0.01)}. */
     String describe();
 
+    /**
+     * {@code c.compress(x, residual)}, or the dense vector when that would take fewer bytes (a Top-k over a tiny
+     * model can encode larger than the dense vector): then the vector sent is C(v) + r, everything the device holds,
+     * and the residual is left at zero. {@code x} is read, {@code residual} read and written.
+     */
+    static Compressed compressNoLargerThanDense(Compressor c, float[] x, float[] residual) {
+        Compressed out = c.compress(x, residual);
+        if (out.encodedBytes() <= DenseVector.encodedBytesFor(x.length)) {
+            return out;
+        }
+        float[] v = out.toDense();
+        if (residual != null) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] += residual[i];
+            }
+            Arrays.fill(residual, 0f);
+        }
+        return new DenseVector(v);
+    }
+
     /** Adds the residual into v (v += residual), or copies x when there is no residual. Shared by implementations. */
     static float[] withResidual(float[] x, float[] residual) {
         float[] v = x.clone();

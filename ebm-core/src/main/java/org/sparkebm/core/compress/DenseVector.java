@@ -29,7 +29,12 @@ public final class DenseVector implements Compressed {
 
     @Override
     public int encodedBytes() {
-        return 5 + 4 * values.length;
+        return encodedBytesFor(values.length);
+    }
+
+    /** The encoded size of a dense vector of {@code dim} floats: a tag, the length, the floats. */
+    public static int encodedBytesFor(int dim) {
+        return 5 + 4 * dim;
     }
 
     @Override

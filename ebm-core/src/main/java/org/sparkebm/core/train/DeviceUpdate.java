@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sparkebm.core.compress.Compressor;
 import org.sparkebm.core.config.StepSpec;
 import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.EnergyModel;
@@ -137,7 +138,7 @@ public final class DeviceUpdate {
                 spec.privacy().addNoise(delta, Seeds.random(runSeed, Seeds.Purpose.PRIVACY_NOISE, round, partition, 0));
             }
         }
-        return spec.compressor().compress(delta, residual).encode();
+        return Compressor.compressNoLargerThanDense(spec.compressor(), delta, residual).encode();
     }
 
     /** A plain classifier round of a hybrid network (train.genWeight = 0): no chains, no Langevin. */

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparkebm.core.compress.Compressed;
+import org.sparkebm.core.compress.Compressor;
 import org.sparkebm.core.config.StepSpec;
 import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.model.EnergyModel;
@@ -112,8 +113,8 @@ public final class JarzynskiStep {
         }
         float[] residual = state.residual() == null ? null : state.residual().clone();
         float[] modelResidual = js.modelResidual() == null ? null : js.modelResidual().clone();
-        Compressed cData = spec.compressor().compress(dataVec, residual);
-        Compressed cModel = spec.compressor().compress(modelVec, modelResidual);
+        Compressed cData = Compressor.compressNoLargerThanDense(spec.compressor(), dataVec, residual);
+        Compressed cModel = Compressor.compressNoLargerThanDense(spec.compressor(), modelVec, modelResidual);
         byte[] encData = cData.encode();
         byte[] encModel = cModel.encode();
         double[] gradientLogW = logW.clone();

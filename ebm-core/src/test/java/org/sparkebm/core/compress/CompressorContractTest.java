@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -162,5 +163,29 @@ class CompressorContractTest {
         assertThrows(IllegalArgumentException.class, () -> TopK.ofDensity(0));
         assertThrows(IllegalArgumentException.class, () -> TopK.ofDensity(1.5));
         assertThrows(IllegalArgumentException.class, () -> new BlockSign(0));
+    }
+
+    @Test
+    void aMessageNeverEncodesLargerThanTheDenseVector() {
+        // Top-k keeping 9 of 10 entries: 9 × (index + value) and a header outweigh 10 floats
+        Compressor topk = TopK.ofCount(9);
+        float[] x = {1, -2, 3, -4, 5, -6, 7, -8, 9, 0.5f};
+        float[] r = {0.25f, 0, 0, 0, 0, 0, 0, 0, 0, -0.125f};
+        float[] v = x.clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] += r[i];
+        }
+        assertTrue(topk.compress(x, r.clone()).encodedBytes() > DenseVector.encodedBytesFor(10));
+        Compressed c = Compressor.compressNoLargerThanDense(topk, x, r);
+        assertTrue(c instanceof DenseVector, "sent dense");
+        assertEquals(DenseVector.encodedBytesFor(10), c.encode().length);
+        assertArrayEquals(v, Compressed.decode(c.encode()).toDense(), 0f, "everything the device held is sent");
+        assertArrayEquals(new float[10], r, 0f, "and nothing is left behind");
+        // where the compressor is smaller it is used as it is
+        float[] big = new float[1000];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (float) Math.sin(i);
+        }
+        assertTrue(Compressor.compressNoLargerThanDense(TopK.ofDensity(0.01), big, new float[1000]) instanceof SparseVector);
     }
 }

@@ -81,7 +81,7 @@ public final class RunOutputs {
         versions.put("sparkebm", String.valueOf(RunOutputs.class.getPackage().getImplementationVersion()));
         versions.put("java", System.getProperty("java.version"));
         versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-        versions.put("nd4j", "1.0.0-M2.1");
+        versions.put("nd4j", mavenVersion("org.nd4j", "nd4j-api"));
         m.put("versions", versions);
         // the conv energy's kernels in the driver's JVM (executors started with the same flags use the same ones)
         m.put("conv_kernels", ConvEnergy.kernelsInUse());
@@ -90,6 +90,21 @@ public final class RunOutputs {
         m.put("num_params", numParams);
         m.put("config", cfg.resolved());
         HadoopFiles.writeAtomically(file("manifest.json"), JSON.writeValueAsBytes(m));
+    }
+
+    /** The version a dependency's jar records in its Maven metadata, or {@code unknown}. */
+    static String mavenVersion(String group, String artifact) {
+        String res = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        try (java.io.InputStream in = RunOutputs.class.getResourceAsStream(res)) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** The git revision: {@code -Dsparkebm.gitRevision} (set by the submit scripts), else {@code unknown}. */

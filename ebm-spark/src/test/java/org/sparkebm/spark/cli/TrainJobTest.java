@@ -91,6 +91,9 @@ class TrainJobTest {
         assertTrue(enc < dense);
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
         assertEquals("small", manifest.get("config").get("run.name").asText());
+        // versions read from the jars, not written by hand
+        assertTrue(manifest.get("versions").get("nd4j").asText().matches("\\d+\\.\\d+\\.\\d+.*"),
+                manifest.get("versions").toString());
         assertTrue(manifest.get("conv_kernels").asText().startsWith("oneDNN, SiLU vector ("), "the fast kernels, named: "
                 + manifest.get("conv_kernels"));
         ModelFile.Loaded m;
