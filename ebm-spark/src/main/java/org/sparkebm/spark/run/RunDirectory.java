@@ -12,8 +12,11 @@ import org.sparkebm.spark.io.HadoopFiles;
 public final class RunDirectory {
     private RunDirectory() {}
 
-    /** A prepared run directory, and whether this process created it (then a failed start removes it). */
-    public record Prepared(Path dir, boolean created) {}
+    /**
+     * A prepared run directory, whether this process created it (then a failed start removes it), and whether it
+     * also created its parent ({@code run.outputDir}), which then goes too if left empty.
+     */
+    public record Prepared(Path dir, boolean created, boolean createdParent) {}
 
     /**
      * Creates (or, with {@code run.ifExists=resume}, reuses) the run directory: an existing directory makes this
@@ -26,8 +29,9 @@ public final class RunDirectory {
         FileSystem fs = HadoopFiles.fs(parent);
         Path dir = new Path(parent, cfg.name());
         if (fs.exists(dir) && cfg.ifExists() == IfExists.RESUME) {
-            return new Prepared(dir, false);
+            return new Prepared(dir, false, false);
         }
+        boolean parentExisted = fs.exists(parent);
         if (fs.exists(dir)) {
             if (cfg.ifExists() == IfExists.FAIL) {
                 throw new ConfigException("run directory " + dir + " already exists; nothing was changed. Choose another"
@@ -42,7 +46,7 @@ public final class RunDirectory {
         if (!fs.mkdirs(dir) || fs.listStatus(dir).length != 0) {
             throw new IOException("cannot create an empty run directory " + dir);
         }
-        return new Prepared(dir, true);
+        return new Prepared(dir, true, !parentExisted);
     }
 
     /**
@@ -59,7 +63,12 @@ public final class RunDirectory {
             if (fs.exists(checkpoints) && fs.globStatus(new Path(checkpoints, "*/_COMMITTED")).length > 0) {
                 return false;
             }
-            return fs.delete(p.dir(), true);
+            boolean removed = fs.delete(p.dir(), true);
+            Path parent = p.dir().getParent();
+            if (removed && p.createdParent() && fs.listStatus(parent).length == 0) {
+                fs.delete(parent, false);
+            }
+            return removed;
         } catch (IOException e) {
             System.err.println("sparkebm: could not remove " + p.dir() + " after the failed start: " + e.getMessage());
             return false;

@@ -24,6 +24,7 @@ import org.sparkebm.core.train.Trainer;
 import org.sparkebm.spark.data.Tabular;
 import org.sparkebm.spark.engine.ResultSizeListener;
 import org.sparkebm.spark.engine.Sessions;
+import org.sparkebm.spark.engine.SparkJobFailedException;
 import org.sparkebm.spark.engine.SparkTrainer;
 import org.sparkebm.spark.plot.Curves;
 import org.sparkebm.spark.plot.Plots;
@@ -60,7 +61,12 @@ public final class TrainingRun {
             }
             return;
         }
-        SparkSession spark = session(cfg);
+        trainOnSpark(cfg, data, tab, outputs, resumeFrom, model, shape, scaling, session(cfg));
+    }
+
+    private static void trainOnSpark(RunConfig cfg, Shard data, Tabular.Loaded tab, RunOutputs outputs,
+                                     CheckpointStore.Found resumeFrom, EnergyModel model, int[] shape,
+                                     FeatureScaling scaling, SparkSession spark) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ResultSizeListener sizes = new ResultSizeListener();
         sc.sc().addSparkListener(sizes);
@@ -72,6 +78,15 @@ public final class TrainingRun {
             // counted at the end: executors register asynchronously, after the job starts
             runAndWrite(cfg, data, scaling, outputs, model, trainer, resumeFrom, sizes, sc.defaultParallelism(),
                     () -> executorCount(sc));
+        } catch (IllegalStateException e) {
+            if (sc.sc().isStopped()) {
+                // Spark gave up on its own (an unreachable or refusing master stops the context): say so, not the
+                // "stopped SparkContext" that follows
+                throw new SparkJobFailedException("Spark stopped before the run could finish (master " + sc.master()
+                        + "): is the master reachable and accepting applications? Check spark.master or --master"
+                        + " (Spark's log above says why it gave up)", e);
+            }
+            throw e;
         } finally {
             spark.stop();
         }
