@@ -69,9 +69,9 @@ public final class TrainingRun {
                                      FeatureScaling scaling, SparkSession spark) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ResultSizeListener sizes = new ResultSizeListener();
-        sc.sc().addSparkListener(sizes);
         try (SparkTrainer trainer = new SparkTrainer(sc, cfg, shape, outputs.file("spark-checkpoints").toString(),
                 tab == null ? null : tab.shards())) {
+            sc.sc().addSparkListener(sizes);
             outputs.writeManifest(cfg, sc.master(), shape, model.numParams(), resumeFrom);
             System.out.printf(Locale.ROOT, "sparkebm: run %s → %s (%d devices, %d params, master %s)%n", cfg.name(),
                     outputs.dir(), cfg.devices(), model.numParams(), sc.master());
