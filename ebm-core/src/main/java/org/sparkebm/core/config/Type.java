@@ -243,9 +243,4 @@ public final class Type<T> {
             return List.copyOf(out);
         });
     }
-
-    /** A value read by {@code parse}, described by {@code describe}. */
-    static <T> Type<T> of(String describe, Function<String, T> parse) {
-        return new Type<>(describe, parse);
-    }
 }

@@ -33,8 +33,10 @@ public enum ExitCode {
             System.err.println(who + "training diverged: " + e.getMessage());
             return DIVERGED;
         }
-        if (e instanceof SparkJobFailedException) {
-            System.err.println(who + "failed: " + e.getMessage()); // the message is the diagnosis
+        if (e instanceof SparkJobFailedException f) {
+            if (!f.reported()) {
+                System.err.println(who + "failed: " + e.getMessage()); // the message is the diagnosis
+            }
             return INFRASTRUCTURE;
         }
         System.err.println(who + "failed: " + e);

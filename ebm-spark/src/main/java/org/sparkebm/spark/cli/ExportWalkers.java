@@ -90,9 +90,14 @@ public final class ExportWalkers {
 
         /** Effective sample size 1 / Σ w_i². */
         public double ess() {
+            return ess(weights());
+        }
+
+        /** 1 / Σ w_i² of normalised weights {@code w} (read). */
+        static double ess(double[] w) {
             double s = 0;
-            for (double w : weights()) {
-                s += w * w;
+            for (double x : w) {
+                s += x * x;
             }
             return 1 / s;
         }
@@ -169,6 +174,7 @@ public final class ExportWalkers {
         int[] shape = sampleShape(new Path(run, "manifest.json"));
         Walkers w = read(cfg, shape, f);
         double[] weights = w.weights();
+        double ess = Walkers.ess(weights);
         Plots.Shown img = Plots.images(cfg, shape, w.x(), w.n());
         Path out = HadoopFiles.path(a.arg(1));
         StructType schema = new StructType().add("device", DataTypes.IntegerType, false)
@@ -209,13 +215,13 @@ public final class ExportWalkers {
         s.put("round", w.round());
         s.put("walkers", w.n());
         s.put("devices", f.driver().devices());
-        s.put("ess", w.ess());
-        s.put("ess_fraction", w.ess() / w.n());
+        s.put("ess", ess);
+        s.put("ess_fraction", ess / w.n());
         s.put("weights", "log_weight: each walker's A with its last move's increment completed under the checkpoint's θ;"
                 + " weight: exp(A - log sum exp A) over all walkers of all devices");
         HadoopFiles.writeAtomically(new Path(out, "walkers.json"), JSON.writeValueAsBytes(s));
         System.out.printf(Locale.ROOT, "sparkebm walkers: %d walkers of round %d, ESS %.1f (%.3f of them) → %s%n", w.n(),
-                w.round(), w.ess(), w.ess() / w.n(), out);
+                w.round(), ess, ess / w.n(), out);
     }
 
     /** The sample shape the run recorded in its manifest. */

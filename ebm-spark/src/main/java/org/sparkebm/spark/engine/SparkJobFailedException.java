@@ -7,7 +7,23 @@ package org.sparkebm.spark.engine;
 public final class SparkJobFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean reported;
+
     public SparkJobFailedException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    /**
+     * @param reported whether the message was already printed (where Spark may end the JVM before the exception
+     *                 reaches the command's own report)
+     */
+    public SparkJobFailedException(String message, Throwable cause, boolean reported) {
         super(message, cause);
+        this.reported = reported;
+    }
+
+    /** Whether the message was already printed to standard error. */
+    public boolean reported() {
+        return reported;
     }
 }

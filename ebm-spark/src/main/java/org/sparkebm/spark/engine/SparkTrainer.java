@@ -136,33 +136,38 @@ public final class SparkTrainer implements Trainer {
      */
     private RuntimeException explain(Exception e) {
         RuntimeException as = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-        TaskFailureListener.Failure f = failures.first(2000);
-        if (f == null || !isFatal(f.className())) {
-            // Spark may be shutting down and its listener bus with it: the aborted job's exception names the error
-            f = fatalCause(e);
+        // the aborted job's exception usually names the error; where Spark died of it first (a stopped context and
+        // its noise is what reached here), the listener saw the task
+        String fatal = fatalCause(e);
+        if (fatal == null && sc.sc().isStopped()) {
+            String first = failures.first(2000);
+            fatal = first != null && isFatal(first) ? first : null;
         }
-        if (f == null) {
+        if (fatal == null) {
             return as;
         }
-        String hint = f.className().equals(StackOverflowError.class.getName())
+        String hint = fatal.equals(StackOverflowError.class.getName())
                 ? " while deserialising a task: the device-state lineage is too deep; lower spark.rddCheckpointEvery (now "
                 + cfg.rddCheckpointEvery() + ")"
                 : ": an executor ran out of memory; give executors more memory (spark.executor.memory) or lower"
                 + " train.batch, train.chains or chains.buffer";
-        return new SparkJobFailedException("a Spark task failed in round " + server.round() + ": " + f.className()
-                + hint, e);
+        String msg = "a Spark task failed in round " + server.round() + ": " + fatal + hint;
+        // printed now: in local mode Spark's handler for the task's fatal error may end the JVM (exit code 50) before
+        // the exception reaches the command's report
+        System.err.println("sparkebm: " + msg);
+        return new SparkJobFailedException(msg, e, true);
     }
 
     private static boolean isFatal(String className) {
         return className.equals(StackOverflowError.class.getName()) || className.equals(OutOfMemoryError.class.getName());
     }
 
-    /** The stack overflow or out-of-memory error behind a failed job, as its task reported it; or null. */
-    static TaskFailureListener.Failure fatalCause(Throwable e) {
+    /** The name of the stack overflow or out-of-memory error behind a failed job, as its task reported it; or null. */
+    static String fatalCause(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             for (Class<?> fatal : List.of(StackOverflowError.class, OutOfMemoryError.class)) {
                 if (fatal.isInstance(c) || (c.getMessage() != null && c.getMessage().contains(fatal.getName()))) {
-                    return new TaskFailureListener.Failure(fatal.getName(), "", "");
+                    return fatal.getName();
                 }
             }
         }

@@ -11,25 +11,21 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * noise (a stopped context, a missing endpoint); this is the cause to report instead.
  */
 public final class TaskFailureListener extends SparkListener {
-    /** The first task failure: the exception's class, its message, and the first frames of its stack. */
-    public record Failure(String className, String description, String stack) {}
-
-    private final AtomicReference<Failure> first = new AtomicReference<>();
+    /** The class name of the first exception a task failed with. */
+    private final AtomicReference<String> first = new AtomicReference<>();
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
         if (taskEnd.reason() instanceof ExceptionFailure f) {
-            StringBuilder stack = new StringBuilder();
-            StackTraceElement[] st = f.stackTrace();
-            for (int i = 0; st != null && i < Math.min(st.length, 8); i++) {
-                stack.append("\n    at ").append(st[i]);
-            }
-            first.compareAndSet(null, new Failure(f.className(), f.description(), stack.toString()));
+            first.compareAndSet(null, f.className());
         }
     }
 
-    /** The first task failure, waiting up to {@code waitMillis} for Spark's listener bus to deliver it; or null. */
-    public Failure first(long waitMillis) {
+    /**
+     * The class name of the first exception a task failed with, waiting up to {@code waitMillis} for Spark's
+     * listener bus to deliver it; or null.
+     */
+    public String first(long waitMillis) {
         long end = System.currentTimeMillis() + waitMillis;
         while (first.get() == null && System.currentTimeMillis() < end) {
             try {

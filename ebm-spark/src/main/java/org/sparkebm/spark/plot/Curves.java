@@ -101,8 +101,7 @@ public final class Curves {
     }
 
     private static String trim(double v) {
-        String s = new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
-        return s;
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     /** Non-positive values cannot sit on a log axis: NaN leaves a gap. */
