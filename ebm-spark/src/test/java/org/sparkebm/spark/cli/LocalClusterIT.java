@@ -56,7 +56,7 @@ class LocalClusterIT {
             JsonNode manifest = json.readTree(dir.resolve("manifest.json").toFile());
             assertTrue(manifest.get("spark_master").asText().startsWith("local-cluster"), manifest.toString());
             assertTrue(manifest.get("conv_kernels").asText().startsWith("oneDNN, SiLU vector"), manifest.toString());
-            assertTrue(log.contains("[round 20/20]"), "progress lines on the console");
+            assertTrue(log.contains("[round 20/20]"), "progress lines on the console:\n" + tail(log));
         } finally {
             p.destroyForcibly();
         }
