@@ -1,5 +1,6 @@
 package org.sparkebm.core.data;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -47,20 +48,13 @@ public final class IdxReader {
     /** Reads an image file. {@code limit} caps the count read (≤ 0: all). */
     public static Images readImages(InputStream raw, String source, int limit) {
         try (DataInputStream in = new DataInputStream(maybeGunzip(raw))) {
-            int magic = in.readInt();
-            if (magic != IMAGE_MAGIC) {
-                throw new DataException(source + ": not an IDX image file (magic " + magic + ", expected " + IMAGE_MAGIC
-                        + (magic == LABEL_MAGIC ? "; this is a label file" : "") + ")");
-            }
-            int n = in.readInt();
-            int rows = in.readInt();
-            int cols = in.readInt();
-            if (n < 0 || rows <= 0 || cols <= 0) {
-                throw new DataException(source + ": bad IDX header count=" + n + " rows=" + rows + " cols=" + cols);
-            }
+            Header h = readHeader(in, source);
+            int n = h.count();
+            int rows = h.rows();
+            int cols = h.cols();
             int take = limit > 0 ? Math.min(limit, n) : n;
             long bytes = (long) take * rows * cols;
-            if ((long) rows * cols > Integer.MAX_VALUE || bytes > MAX_ARRAY) {
+            if (bytes > MAX_ARRAY) {
                 throw new DataException(source + ": the IDX header claims " + n + " images of " + rows + "x" + cols
                         + " pixels (" + bytes + " bytes to read), more than one array can hold; set data.limit, or"
                         + " check the file");
@@ -74,6 +68,79 @@ public final class IdxReader {
             return new Images(take, rows, cols, px);
         } catch (EOFException e) {
             throw new DataException(source + ": truncated IDX file (ended before the count in its header)", e);
+        } catch (IOException e) {
+            throw new DataException(source + ": cannot read IDX data (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The header of an image file: image count and size. */
+    public record Header(int count, int rows, int cols) {
+        /** Bytes of one image record. */
+        public int recordBytes() {
+            return rows * cols;
+        }
+    }
+
+    /** Reads and checks the 16-byte header of an image file from {@code in} (positioned at its start). */
+    static Header readHeader(DataInputStream in, String source) throws IOException {
+        int magic = in.readInt();
+        if (magic != IMAGE_MAGIC) {
+            throw new DataException(source + ": not an IDX image file (magic " + magic + ", expected " + IMAGE_MAGIC
+                    + (magic == LABEL_MAGIC ? "; this is a label file" : "") + ")");
+        }
+        int n = in.readInt();
+        int rows = in.readInt();
+        int cols = in.readInt();
+        if (n < 0 || rows <= 0 || cols <= 0 || (long) rows * cols > Integer.MAX_VALUE) {
+            throw new DataException(source + ": bad IDX header count=" + n + " rows=" + rows + " cols=" + cols);
+        }
+        return new Header(n, rows, cols);
+    }
+
+    /** The header of an image file alone. */
+    public static Header readHeader(InputStream raw, String source) {
+        try (DataInputStream in = new DataInputStream(maybeGunzip(raw))) {
+            return readHeader(in, source);
+        } catch (EOFException e) {
+            throw new DataException(source + ": truncated IDX file (ended inside its header)", e);
+        } catch (IOException e) {
+            throw new DataException(source + ": cannot read IDX data (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The images at the given file rows only, streamed: the records in between are skipped (a seek in a plain file;
+     * decompressed and dropped in a gzip file), so only the wanted rows are held. {@code fileRows} is read and must
+     * be strictly increasing; its last row must lie within the header's count and the file (else a
+     * {@link DataException} naming {@code source}). An empty {@code fileRows} still checks the header.
+     */
+    public static Images readRows(InputStream raw, String source, int[] fileRows) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(maybeGunzip(raw), 1 << 16))) {
+            Header h = readHeader(in, source);
+            int rec = h.recordBytes();
+            if ((long) fileRows.length * rec > MAX_ARRAY) {
+                throw new DataException(source + ": " + fileRows.length + " images of " + rec + " bytes are more than one"
+                        + " array can hold; use more devices (devices.count) or set data.limit");
+            }
+            byte[] px = new byte[fileRows.length * rec];
+            long at = 0;
+            for (int j = 0; j < fileRows.length; j++) {
+                int r = fileRows[j];
+                if (r < at || r >= h.count()) {
+                    throw new IllegalArgumentException("row " + r + " out of order or past the header's count " + h.count());
+                }
+                try {
+                    in.skipNBytes((r - at) * rec);
+                    in.readFully(px, j * rec, rec);
+                } catch (EOFException e) {
+                    throw new DataException(source + ": truncated IDX file: its header claims " + h.count()
+                            + " images of " + h.rows() + "x" + h.cols() + " pixels, the file ends before image " + (r + 1), e);
+                }
+                at = r + 1L;
+            }
+            return new Images(fileRows.length, h.rows(), h.cols(), px);
+        } catch (EOFException e) {
+            throw new DataException(source + ": truncated IDX file (ended inside its header)", e);
         } catch (IOException e) {
             throw new DataException(source + ": cannot read IDX data (" + e.getMessage() + ")", e);
         }

@@ -132,11 +132,27 @@ public final class PcaProjection implements Serializable {
                     + sourceDim());
         }
         int n = data.rows();
-        INDArray x = NdArrays.of(data.values(), n, sourceDim()).subiRowVector(NdArrays.of(mean, 1, sourceDim()));
-        INDArray z = x.mmul(NdArrays.of(components, components(), sourceDim()).transpose())
-                .diviRowVector(NdArrays.of(scales, 1, components()));
-        float[] v = z.dup('c').data().asFloat();
-        return new Shard(v, n, new int[] {components()}, data.labels() == null ? null : data.labels().clone());
+        int d = sourceDim();
+        int m = components();
+        float[] x = data.values();
+        float[] v = new float[n * m];
+        double[] centred = new double[d];
+        // row by row in a fixed order (not one matrix product, whose blocking depends on the row count): a row
+        // projects to the same floats in the whole set and in a device's shard
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                centred[k] = x[i * d + k] - mean[k];
+            }
+            for (int j = 0; j < m; j++) {
+                double acc = 0;
+                int c = j * d;
+                for (int k = 0; k < d; k++) {
+                    acc += centred[k] * components[c + k];
+                }
+                v[i * m + j] = (float) (acc / scales[j]);
+            }
+        }
+        return new Shard(v, n, new int[] {m}, data.labels() == null ? null : data.labels().clone());
     }
 
     /** {@code n} rows of whitened coordinates {@code z} (read) mapped back to the data space: a new array. */

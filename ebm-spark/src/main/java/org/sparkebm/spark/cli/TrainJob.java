@@ -62,10 +62,19 @@ public final class TrainJob {
         RunDirectory.Prepared dir = null;
         try {
             Tabular.Loaded tab = spark == null ? null : Tabular.load(spark, cfg);
-            // the local engine folds every row in this JVM; Spark keeps tabular rows on the devices
-            Shard data = tab == null ? ShardLoader.loadAll(cfg)
-                    : cfg.engine() == Engine.LOCAL ? tab.all() : tab.preview(4096);
-            validate(cfg, data);
+            // the local engine folds every row in this JVM; on Spark each device reads its own rows (tables and IDX
+            // files) and the driver keeps a preview
+            Shard data;
+            int maxLabel;
+            if (tab == null && cfg.engine() == Engine.SPARK && !cfg.data().synthetic()) {
+                ShardLoader.Preview pv = ShardLoader.preview(cfg, 4096);
+                data = pv.rows();
+                maxLabel = pv.maxLabel();
+            } else {
+                data = tab == null ? ShardLoader.loadAll(cfg) : cfg.engine() == Engine.LOCAL ? tab.all() : tab.preview(4096);
+                maxLabel = data.labels() == null ? -1 : Arrays.stream(data.labels()).max().orElse(-1);
+            }
+            validate(cfg, data, maxLabel);
             dir = RunDirectory.prepare(cfg);
             RunOutputs outputs = new RunOutputs(dir.dir());
             CheckpointStore.Found resumeFrom = null;
@@ -100,7 +109,7 @@ public final class TrainJob {
     }
 
     /** What the config alone cannot check: the privacy budget against one round, labels and the model's input. */
-    private static void validate(RunConfig cfg, Shard data) {
+    private static void validate(RunConfig cfg, Shard data, int maxLabel) {
         if (cfg.privacy().enabled()) {
             double eps1 = new RdpAccountant(ParameterServer.samplingRate(cfg), cfg.privacy().noise())
                     .epsilon(1, cfg.privacy().delta())[0];
@@ -111,7 +120,7 @@ public final class TrainJob {
             }
         }
         if (cfg.model().hybrid()) {
-            int max = data.labels() == null ? -1 : Arrays.stream(data.labels()).max().orElse(-1);
+            int max = maxLabel;
             if (max >= cfg.model().classes()) {
                 throw new ConfigException("model.classes = " + cfg.model().classes() + " but " + cfg.data().labels()
                         + " has label " + max + " (labels must lie in [0, model.classes))");
