@@ -47,6 +47,18 @@ public final class BlockSign implements Compressor {
         return c;
     }
 
+    /** Whole blocks and whole sign bytes: the least common multiple of the block size and 8. */
+    @Override
+    public int sliceAlignment() {
+        int g = blockSize;
+        for (int b = 8; b != 0; ) {
+            int t = g % b;
+            g = b;
+            b = t;
+        }
+        return blockSize / g * 8;
+    }
+
     @Override
     public long encodedBytesFor(int dim) {
         return 9L + 4L * SignBlocks.blocks(dim, blockSize) + (dim + 7) / 8;

@@ -21,6 +21,23 @@ public sealed interface Compressed permits DenseVector, SparseVector, SignBlocks
     /** acc += scale * C(v). {@code acc} is written; length must be {@link #dim()}. */
     void addTo(float[] acc, float scale);
 
+    /**
+     * Coordinates {@code [from, to)} as a vector of their own (dimension {@code to − from}), in the same form, so a
+     * slice travels as compact as the whole: for every i in range, {@code slice(from, to).addTo(acc', s)} adds to
+     * {@code acc'[i − from]} exactly the float {@code addTo(acc, s)} adds to {@code acc[i]}. A Block-Sign vector
+     * slices only where {@code from} is a multiple of {@link Compressor#sliceAlignment()}.
+     *
+     * @throws IllegalArgumentException for a range outside [0, dim] or, for Block-Sign, not aligned
+     */
+    Compressed slice(int from, int to);
+
+    /** Checks {@code 0 <= from <= to <= dim}. */
+    static void checkRange(int from, int to, int dim) {
+        if (from < 0 || to < from || to > dim) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") outside [0, " + dim + ")");
+        }
+    }
+
     /** The decoded vector, a new array. */
     default float[] toDense() {
         float[] out = new float[dim()];

@@ -36,6 +36,23 @@ public interface Compressor extends Serializable {
     /** Exact encoded size for a vector of length {@code dim} where it does not depend on the values, else -1. */
     long encodedBytesFor(int dim);
 
+    /**
+     * An upper bound on the encoded size for a vector of length {@code dim}: {@link #encodedBytesFor} where that is
+     * exact, else the dense size unless overridden.
+     */
+    default long encodedBytesBound(int dim) {
+        long exact = encodedBytesFor(dim);
+        return exact >= 0 ? exact : DenseVector.encodedBytesFor(dim);
+    }
+
+    /**
+     * The multiple at which {@link Compressed#slice} may cut this compressor's output (a reduce-scatter cuts every
+     * device's message at the same coordinates): 1 unless overridden.
+     */
+    default int sliceAlignment() {
+        return 1;
+    }
+
     /** Short name for logs and file names, e.g. {@code topk(0.01)}. */
     String describe();
 

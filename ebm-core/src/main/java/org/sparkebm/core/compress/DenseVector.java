@@ -2,6 +2,7 @@ package org.sparkebm.core.compress;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /** An uncompressed fp32 vector. Encoding: tag, dim (int32), dim fp32 values: {@code 5 + 4·dim} bytes. */
 public final class DenseVector implements Compressed {
@@ -25,6 +26,12 @@ public final class DenseVector implements Compressed {
         for (int i = 0; i < values.length; i++) {
             acc[i] += scale * values[i];
         }
+    }
+
+    @Override
+    public DenseVector slice(int from, int to) {
+        Compressed.checkRange(from, to, values.length);
+        return new DenseVector(Arrays.copyOfRange(values, from, to));
     }
 
     @Override

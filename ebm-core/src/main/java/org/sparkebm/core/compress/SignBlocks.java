@@ -2,6 +2,7 @@ package org.sparkebm.core.compress;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The output of Block-Sign: per block B one scale {@code ||v_B||_1 / |B|} and one sign bit per coordinate.
@@ -57,6 +58,26 @@ public final class SignBlocks implements Compressed {
                 acc[i] += Float.intBitsToFloat(sBits ^ (bit << 31));
             }
         }
+    }
+
+    /** {@inheritDoc} {@code from} must be a multiple of the block size and of 8 (whole blocks, whole sign bytes). */
+    @Override
+    public SignBlocks slice(int from, int to) {
+        Compressed.checkRange(from, to, dim);
+        if (from % blockSize != 0 || from % 8 != 0) {
+            throw new IllegalArgumentException("a Block-Sign slice must start at a multiple of the block size "
+                    + blockSize + " and of 8, not at " + from);
+        }
+        int len = to - from;
+        int b0 = from / blockSize;
+        float[] s = Arrays.copyOfRange(scales, b0, b0 + blocks(len, blockSize));
+        byte[] neg = Arrays.copyOfRange(negative, from >>> 3, (from >>> 3) + (len + 7) / 8);
+        int tail = len & 7;
+        if (tail != 0) {
+            // bits past the slice's end belong to the next coordinates: cleared, as an encoder leaves them
+            neg[neg.length - 1] &= (byte) (0xFF << (8 - tail));
+        }
+        return new SignBlocks(len, blockSize, s, neg);
     }
 
     @Override

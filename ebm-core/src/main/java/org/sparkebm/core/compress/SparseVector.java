@@ -2,6 +2,7 @@ package org.sparkebm.core.compress;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * A sparse vector (the output of Top-k): strictly increasing indices and their fp32 values.
@@ -86,6 +87,20 @@ public final class SparseVector implements Compressed {
         for (int j = 0; j < indices.length; j++) {
             acc[indices[j]] += scale * values[j];
         }
+    }
+
+    @Override
+    public SparseVector slice(int from, int to) {
+        Compressed.checkRange(from, to, dim);
+        int lo = Arrays.binarySearch(indices, from);
+        lo = lo >= 0 ? lo : -lo - 1;
+        int hi = Arrays.binarySearch(indices, to);
+        hi = hi >= 0 ? hi : -hi - 1;
+        int[] idx = new int[hi - lo];
+        for (int j = lo; j < hi; j++) {
+            idx[j - lo] = indices[j] - from;
+        }
+        return new SparseVector(to - from, idx, Arrays.copyOfRange(values, lo, hi));
     }
 
     @Override

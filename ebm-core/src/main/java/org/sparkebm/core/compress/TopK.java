@@ -123,6 +123,17 @@ public final class TopK implements Compressor {
         return -1; // depends on the index gaps
     }
 
+    /**
+     * At most {@code 10 + 4k + ceil(k(2 + b)/8)} with {@code b = ceil(log2(d/k))}: with that Rice parameter the gaps,
+     * which sum to less than d, cost at most k(1 + b) + d/2^b ≤ k(2 + b) bits, and the encoder picks the best b.
+     */
+    @Override
+    public long encodedBytesBound(int dim) {
+        int k = Math.min(dim, count > 0 ? count : (int) Math.max(1, Math.round(density * dim)));
+        int b = k == 0 ? 0 : Math.max(0, 64 - Long.numberOfLeadingZeros(((long) dim + k - 1) / k - 1));
+        return 10L + 4L * k + ((long) k * (2 + b) + 7) / 8;
+    }
+
     @Override
     public String describe() {
         return count > 0 ? "topk(k=" + count + ")" : "topk(" + density + ")";

@@ -128,7 +128,9 @@ public final class Keys {
     // spark
     public static final Key<String> SPARK_MASTER = key("spark.master", Type.text("Spark master URL"), null, "Master when not set by spark-submit (default local[*]).");
     public static final Key<Integer> SPARK_CHECKPOINT_EVERY = key("spark.rddCheckpointEvery", Type.intAtLeast(1), "20", "Checkpoint the device-state RDD (Spark's reliable RDD checkpoint, under the run directory) every this many rounds: cuts the lineage tasks carry and bounds the rounds recomputed after an executor loss. Cut earlier when needed to keep the lineage deserialisable (at most 78 rounds; 52 with global resampling). Formerly spark.checkpointEvery.");
-    public static final Key<Integer> SPARK_TREE_DEPTH = key("spark.treeDepth", Type.intAtLeast(1), "2", "Depth of the treeAggregate.");
+    public static final Key<Integer> SPARK_TREE_DEPTH = key("spark.treeDepth", Type.intAtLeast(1), "2", "Depth of the treeAggregate of the collect aggregation.");
+    public static final Key<AggregationType> SPARK_AGGREGATION = key("spark.aggregation", Type.choice(AggregationType.class), "auto", "How device messages are combined. collect: all P messages go to the driver, which sums them (driver bytes and work grow as P x d). reduce-scatter: each message is cut into slices of coordinates, one task per slice sums its pieces in partition order (compressed slices stay compressed), the driver receives d floats. auto: reduce-scatter when P x d >= 2^20 (measured in docs/results/scale.md) or when the collected messages would exceed spark.driver.maxResultSize. The same floats either way.");
+    public static final Key<Integer> SPARK_REDUCE_SLICES = key("spark.reduceSlices", Type.intAtLeast(0), "0", "Slices (reduce tasks) of the reduce-scatter; 0: at least one per core, more where the devices' messages would give a task over 64 MB to sum.");
 
     /** Keys renamed since, old name → new name: still read (with a warning when a user writes them). */
     public static final Map<String, String> RENAMED = Map.of("spark.checkpointEvery", "spark.rddCheckpointEvery");

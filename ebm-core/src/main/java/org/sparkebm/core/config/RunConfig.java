@@ -41,7 +41,7 @@ import org.sparkebm.core.sampling.ReplayBuffer;
 public record RunConfig(Map<String, String> resolved, String name, long seed, int rounds, String outputDir,
                         IfExists ifExists, int logEvery, int samples, int devices, double deviceFraction,
                         DataSpec data, ModelSpec model, ChainSpec chains, StepSpec step, OptimiserSpec optimiser,
-                        String sparkMaster, int rddCheckpointEvery, int treeDepth, Method method,
+                        SparkSpec spark, Method method,
                         JarzynskiSpec jarzynski, Engine engine, Recovery recovery,
                         DeviceSampling deviceSampling, PrivacySpec privacy)
         implements Serializable {
@@ -194,8 +194,9 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
                 s.get(Keys.OPT_BETA2));
         return new RunConfig(s.resolved(), name, s.get(Keys.RUN_SEED), s.get(Keys.RUN_ROUNDS),
                 s.get(Keys.RUN_OUTPUT_DIR), s.get(Keys.RUN_IF_EXISTS), s.get(Keys.RUN_LOG_EVERY), s.get(Keys.RUN_SAMPLES),
-                devices, fraction, data, model, chains, step, opt, sparkMaster(s),
-                s.get(Keys.SPARK_CHECKPOINT_EVERY), s.get(Keys.SPARK_TREE_DEPTH), method, jspec, s.get(Keys.RUN_ENGINE),
+                devices, fraction, data, model, chains, step, opt, new SparkSpec(sparkMaster(s),
+                s.get(Keys.SPARK_CHECKPOINT_EVERY), s.get(Keys.SPARK_TREE_DEPTH), s.get(Keys.SPARK_AGGREGATION),
+                s.get(Keys.SPARK_REDUCE_SLICES)), method, jspec, s.get(Keys.RUN_ENGINE),
                 new Recovery(s.get(Keys.CHECKPOINT_EVERY), s.get(Keys.CHECKPOINT_KEEP), s.get(Keys.RECOVERY_MAX_ROLLBACKS),
                         s.get(Keys.RECOVERY_LR_FACTOR), s.get(Keys.RECOVERY_MAX_ENERGY)),
                 sampling, privacy);

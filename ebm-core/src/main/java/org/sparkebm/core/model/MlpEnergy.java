@@ -50,18 +50,23 @@ public final class MlpEnergy implements EnergyModel {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
                 .dataType(type).updater(new NoOp()).seed(0).list();
         int prev = in;
+        long n = 0;
         for (int h : hidden) {
             if (h < 1) {
                 throw new IllegalArgumentException("hidden layer width must be >= 1, got " + h);
             }
             b.layer(new DenseLayer.Builder().nIn(prev).nOut(h).activation(activation.dl4j()).build());
+            n += (long) prev * h + h;
             prev = h;
         }
         b.layer(new DenseLayer.Builder().nIn(prev).nOut(outputs)
                 .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build());
         MultiLayerConfiguration conf = b.build();
+        n += (long) prev * outputs + outputs;
         net = new MultiLayerNetwork(conf);
-        net.init();
+        // zero parameters, given: DL4J's own random initialisation is skipped (θ is always set or initialised after,
+        // and drawing a million weights costs a device ~25 ms a round at d = 10^6)
+        net.init(Nd4j.create(type, 1, n), false);
     }
 
     /** Fills θ with the seeded fan-in uniform initialisation. */

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sparkebm.core.compress.Compressed;
-import org.sparkebm.core.util.LogSpace;
 
 /**
  * The mergeable object a {@code treeAggregate} folds device results into.
@@ -24,10 +23,13 @@ import org.sparkebm.core.util.LogSpace;
  * sum would be smaller for thousands of dense devices, but float addition is not associative and the result
  * would depend on the tree.)
  *
+ * <p>This is the {@code collect} aggregation: the driver receives every message, P·d coordinates in all. For many
+ * devices or large models {@link ReduceScatter} combines slices on the executors instead, with the same arithmetic.
+ *
  * <p>The zero value is {@code new DeltaAggregator()}: no devices; {@link #mean(int)} refuses to answer then.
  * {@link #add} and {@link #merge} return a new aggregator and never mutate {@code this} or their argument.
  */
-public final class DeltaAggregator implements Serializable {
+public final class DeltaAggregator implements RoundAggregate, Serializable {
     private static final long serialVersionUID = 1L;
     private final TreeMap<Integer, byte[]> deltas;
     private final TreeMap<Integer, DeviceMetrics> metrics;
@@ -185,138 +187,48 @@ public final class DeltaAggregator implements Serializable {
         }
     }
 
+    /** Number of devices that reported. */
     public int devices() {
         return deltas.size();
     }
 
-    /** Partitions that reported, ascending. */
+    @Override
     public List<Integer> deviceIds() {
         return new ArrayList<>(deltas.keySet());
     }
 
-    /** Per-device metrics in partition order. */
+    @Override
     public List<DeviceMetrics> metrics() {
         return new ArrayList<>(metrics.values());
     }
 
-    /** Total encoded bytes of all Δ^p. */
-    public long encodedBytes() {
-        long s = 0;
-        for (byte[] b : deltas.values()) {
-            s += b.length;
-        }
-        for (byte[] b : modelDeltas.values()) {
-            s += b.length;
-        }
-        return s;
-    }
-
-    /** Σ_p Δ^p in partition order; zeros when no device reported (DP rounds with Poisson sampling may be empty). */
+    /** Σ_p Δ^p in partition order ({@link SliceSum}); zeros when no device reported (Poisson rounds may be empty). */
+    @Override
     public float[] sum(int dim) {
-        float[] acc = new float[dim];
-        for (byte[] b : deltas.values()) {
-            Compressed c = Compressed.decode(b);
-            if (c.dim() != dim) {
-                throw new IllegalStateException("device update has dimension " + c.dim() + ", θ has " + dim);
-            }
-            c.addTo(acc, 1f);
+        SliceSum acc = new SliceSum(SliceSum.Mode.SUM, dim, null);
+        for (Map.Entry<Integer, byte[]> e : deltas.entrySet()) {
+            acc.add(e.getKey(), Compressed.decode(e.getValue()), null, null);
         }
-        return acc;
+        return acc.result();
     }
 
-    /** (1/|D^t|) Σ_p Δ^p, summed in partition order. */
-    public float[] mean(int dim) {
-        if (deltas.isEmpty()) {
-            throw new IllegalStateException("no device reported this round: nothing to average");
-        }
-        float[] acc = sum(dim);
-        float inv = 1f / deltas.size();
-        for (int i = 0; i < dim; i++) {
-            acc[i] *= inv;
-        }
-        return acc;
-    }
-
-    /**
-     * The Jarzynski aggregate (Carbone et al., "Efficient Training of Energy-Based Models Using Jarzynski Equality",
-     * 2023): gradient = Σ_p (n_p/n)·data_p − Σ_p exp(L_p − L)·model_p, with
-     * L_p = log Σ_{i∈p} exp(A_i) and L = log Σ_p exp(L_p), combined in double precision in partition order, so very
-     * different weights on different devices stay stable and the result equals a single device holding all walkers.
-     */
-    public JarzynskiAggregate jarzynski(int dim) {
-        return jarzynski(dim, null);
-    }
-
-    /**
-     * As {@link #jarzynski(int)}, with the data part given: under differential privacy the driver sums the
-     * clipped data parts itself ({@link #sum(int)}), adds its noise and divides by the expected device count,
-     * so one device's weight in it does not depend on its shard size. {@code dataPart} is read (null: Σ_p (n_p/n)·data_p).
-     */
+    /** The Jarzynski gradient over the devices' whole messages ({@link SliceSum}, {@link JarzynskiWeights}). */
+    @Override
     public JarzynskiAggregate jarzynski(int dim, float[] dataPart) {
         if (weights.isEmpty() || weights.size() != deltas.size()) {
             throw new IllegalStateException("no Jarzynski device results this round");
         }
-        double[] ls = new double[weights.size()];
-        double[] ls2 = new double[weights.size()];
-        long walkers = 0;
-        long rows = 0;
-        double dataE = 0;
-        int k = 0;
-        for (WeightStats w : weights.values()) {
-            ls[k] = w.logSum();
-            ls2[k] = w.logSumSq();
-            walkers += w.walkers();
-            rows += w.dataRows();
-            dataE += w.dataEnergySum();
-            k++;
-        }
-        double logSum = LogSpace.logSumExp(ls);
-        double logSumSq = LogSpace.logSumExp(ls2);
-        double[] acc = new double[dim];
-        if (dataPart != null) {
-            if (dataPart.length != dim) {
-                throw new IllegalArgumentException("data part has dimension " + dataPart.length + ", θ has " + dim);
-            }
-            for (int i = 0; i < dim; i++) {
-                acc[i] = dataPart[i];
-            }
-        }
+        JarzynskiWeights w = JarzynskiWeights.of(weights.values());
+        SliceSum acc = new SliceSum(dataPart == null ? SliceSum.Mode.JARZYNSKI : SliceSum.Mode.JARZYNSKI_SPLIT, dim, w);
         for (Map.Entry<Integer, byte[]> e : deltas.entrySet()) {
-            WeightStats w = weights.get(e.getKey());
-            if (dataPart == null) {
-                addScaled(acc, Compressed.decode(e.getValue()), (double) w.dataRows() / rows);
-            }
-            addScaled(acc, Compressed.decode(modelDeltas.get(e.getKey())), -Math.exp(w.logSum() - logSum));
+            int p = e.getKey();
+            acc.add(p, Compressed.decode(e.getValue()), Compressed.decode(modelDeltas.get(p)), weights.get(p));
         }
-        float[] g = new float[dim];
-        for (int i = 0; i < dim; i++) {
-            g[i] = (float) acc[i];
-        }
-        return new JarzynskiAggregate(g, logSum, logSumSq, walkers, rows, dataE / rows);
+        return JarzynskiAggregate.of(dataPart == null ? acc.result() : SliceSum.plus(dataPart, acc.modelResult()), w);
     }
 
-    private static void addScaled(double[] acc, Compressed c, double scale) {
-        if (c.dim() != acc.length) {
-            throw new IllegalStateException("device update has dimension " + c.dim() + ", θ has " + acc.length);
-        }
-        float[] v = c.toDense();
-        for (int i = 0; i < acc.length; i++) {
-            acc[i] += scale * v[i];
-        }
-    }
-
-    /**
-     * @param gradient      the global weighted gradient
-     * @param logSum        log Σ_i exp(A_i) over all walkers
-     * @param logSumSq      log Σ_i exp(2A_i)
-     * @param walkers       N
-     * @param dataRows      positives used
-     * @param meanDataEnergy mean U over those positives
-     */
-    public record JarzynskiAggregate(float[] gradient, double logSum, double logSumSq, long walkers, long dataRows,
-                                     double meanDataEnergy) {
-        public double ess() {
-            return LogSpace.ess(logSum, logSumSq);
-        }
+    /** As {@link #jarzynski(int, float[])} without privacy. */
+    public JarzynskiAggregate jarzynski(int dim) {
+        return jarzynski(dim, null);
     }
 }

@@ -154,7 +154,7 @@ public final class ParameterServer {
      * the driver's noise in driver mode, over the fixed denominator q·P (the expected number of devices), which
      * keeps one device's sensitivity at C / (qP) whatever the realised count.
      */
-    private float[] privateSum(DeltaAggregator agg, int d) {
+    private float[] privateSum(RoundAggregate agg, int d) {
         float[] grad = agg.sum(d);
         if (config.privacy().where() == NoiseAt.DRIVER) {
             config.privacy().addNoise(grad, Seeds.random(config.seed(), Seeds.Purpose.PRIVACY_NOISE, round, -1, 0));
@@ -167,7 +167,7 @@ public final class ParameterServer {
     }
 
     /** Averages the devices' updates (or combines the Jarzynski parts), takes the optimiser step, advances the round. */
-    public RoundSummary finish(DeltaAggregator agg) {
+    public RoundSummary finish(RoundAggregate agg) {
         int d = (int) theta.length();
         float[] grad;
         double ess = Double.NaN;
@@ -175,7 +175,7 @@ public final class ParameterServer {
         double ce = Double.NaN;
         boolean resample = false;
         if (config.method() == Method.JARZYNSKI) {
-            DeltaAggregator.JarzynskiAggregate j = agg.jarzynski(d, config.privacy().enabled() ? privateSum(agg, d) : null);
+            RoundAggregate.JarzynskiAggregate j = agg.jarzynski(d, config.privacy().enabled() ? privateSum(agg, d) : null);
             grad = j.gradient();
             ess = j.ess();
             // log Z_k ≈ log Z_0 + log mean_i exp(A_i): weights are consistent with θ_t here (before this update)

@@ -44,6 +44,46 @@ class CompressorContractTest {
 
     @ParameterizedTest
     @MethodSource("compressors")
+    void slicesDecodeToTheSameFloatsAndEncodeExactly(Compressor c) {
+        int a = c.sliceAlignment();
+        for (int d : new int[] {9, 1000, 4099}) {
+            Compressed whole = c.compress(random(d, d + 1), null);
+            float[] dense = whole.toDense();
+            for (int from = 0; from < d; from += a * (1 + d / (5 * a))) {
+                for (int to : new int[] {from, Math.min(d, from + a), Math.min(d, from + 3 * a + 1), d}) {
+                    Compressed s = whole.slice(from, to);
+                    assertEquals(to - from, s.dim());
+                    byte[] bytes = s.encode();
+                    assertEquals(s.encodedBytes(), bytes.length, "a slice's encodedBytes() is its encoding's length");
+                    float[] expect = java.util.Arrays.copyOfRange(dense, from, to);
+                    assertArrayEquals(expect, s.toDense(), 0f, c.describe() + " [" + from + ", " + to + ")");
+                    assertArrayEquals(expect, Compressed.decode(bytes).toDense(), 0f);
+                    // added onto a running sum, a slice adds the same float as the whole message
+                    float[] accWhole = random(d, 5);
+                    float[] accSlice = java.util.Arrays.copyOfRange(accWhole, from, to);
+                    whole.addTo(accWhole, 1f);
+                    s.addTo(accSlice, 1f);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(accWhole, from, to), accSlice, 0f);
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> whole.slice(0, d + 1));
+            assertThrows(IllegalArgumentException.class, () -> whole.slice(2, 1));
+        }
+    }
+
+    @Test
+    void blockSignSlicesOnlyAtWholeBlocksAndBytes() {
+        assertEquals(256, new BlockSign(256).sliceAlignment());
+        assertEquals(56, new BlockSign(7).sliceAlignment());
+        assertEquals(8, new BlockSign(1).sliceAlignment());
+        Compressed c = new BlockSign(7).compress(random(100, 3), null);
+        assertThrows(IllegalArgumentException.class, () -> c.slice(7, 20), "7 is a block start but not a byte start");
+        assertThrows(IllegalArgumentException.class, () -> c.slice(8, 20), "8 is a byte start but not a block start");
+        assertEquals(44, c.slice(56, 100).dim());
+    }
+
+    @ParameterizedTest
+    @MethodSource("compressors")
     void errorFeedbackAccountsForEverything(Compressor c) {
         int d = 3000;
         float[] residual = random(d, 99);

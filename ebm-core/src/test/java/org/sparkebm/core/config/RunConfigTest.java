@@ -141,7 +141,7 @@ class RunConfigTest {
     void renamedKeysStillReadUnderTheirNewName() {
         Path quick = CONF.resolve("quickstart.properties");
         RunConfig old = RunConfig.load(quick, List.of("spark.checkpointEvery=7"));
-        assertEquals(7, old.rddCheckpointEvery());
+        assertEquals(7, old.spark().rddCheckpointEvery());
         assertEquals("7", old.resolved().get("spark.rddCheckpointEvery"));
         assertTrue(!old.resolved().containsKey("spark.checkpointEvery"), "stored under the new name only");
         // a stored config (checkpoint, model file) written before the rename

@@ -157,8 +157,8 @@ class JarzynskiTest {
         DeviceState one = new DeviceState(null, ReplayBuffer.of(4 * per, D, allX), null, 0,
                 new JarzynskiState(allW, new double[4 * per], new float[4 * per * D], allW.clone(), false, null));
         DeltaAggregator single = new DeltaAggregator().add(JarzynskiStep.run(m, spec(0.01, 0, 4 * per), data, one, 1, 0, 0, false));
-        DeltaAggregator.JarzynskiAggregate a = agg.jarzynski((int) m.numParams());
-        DeltaAggregator.JarzynskiAggregate b = single.jarzynski((int) m.numParams());
+        RoundAggregate.JarzynskiAggregate a = agg.jarzynski((int) m.numParams());
+        RoundAggregate.JarzynskiAggregate b = single.jarzynski((int) m.numParams());
         assertArrayEquals(b.gradient(), a.gradient(), 1e-5f);
         assertEquals(b.logSum(), a.logSum(), 1e-9);
         assertEquals(b.ess(), a.ess(), 1e-6 * b.ess());

@@ -10,13 +10,14 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import scala.collection.Iterator;
 
 /**
- * Counts the bytes Spark actually moved back to the driver for device results: the serialized task result
- * sizes of each round's jobs (job group {@code round-<t>}). Listener events arrive asynchronously, so a round's
+ * Counts the bytes Spark actually moved for device results: the serialized task result sizes of each round's jobs
+ * (job group {@code round-<t>}), what reaches the driver, and the shuffle bytes they wrote. Listener events arrive asynchronously, so a round's
  * figure is complete once its jobs have ended; the job reads it at the end of the run.
  */
 public final class ResultSizeListener extends SparkListener {
     private final Map<Integer, Integer> stageToRound = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicLong> bytesByRound = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicLong> shuffleByRound = new ConcurrentHashMap<>();
 
     @Override
     public void onJobStart(SparkListenerJobStart jobStart) {
@@ -39,6 +40,16 @@ public final class ResultSizeListener extends SparkListener {
             return;
         }
         bytesByRound.computeIfAbsent(round, r -> new AtomicLong()).addAndGet(taskEnd.taskMetrics().resultSize());
+        long shuffled = taskEnd.taskMetrics().shuffleWriteMetrics().bytesWritten();
+        if (shuffled > 0) {
+            shuffleByRound.computeIfAbsent(round, r -> new AtomicLong()).addAndGet(shuffled);
+        }
+    }
+
+    /** Shuffle bytes written by round t's tasks (the reduce-scatter's pieces; global resampling's walkers); 0 if none. */
+    public long shuffleBytes(int round) {
+        AtomicLong a = shuffleByRound.get(round);
+        return a == null ? 0 : a.get();
     }
 
     /** Result bytes of round t's tasks seen so far (-1 if none yet). */

@@ -23,13 +23,13 @@ import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.data.Shard;
 import org.sparkebm.core.eval.Energies;
 import org.sparkebm.core.model.EnergyModel;
-import org.sparkebm.core.train.DeltaAggregator;
 import org.sparkebm.core.train.DeviceResult;
 import org.sparkebm.core.train.DeviceRound;
 import org.sparkebm.core.train.DeviceState;
 import org.sparkebm.core.train.DeviceStore;
 import org.sparkebm.core.train.GlobalResampling;
 import org.sparkebm.core.train.ParameterServer;
+import org.sparkebm.core.train.RoundAggregate;
 import org.sparkebm.core.train.RoundSummary;
 import org.sparkebm.core.train.Trainer;
 import org.sparkebm.spark.data.DevicePartitioner;
@@ -48,6 +48,7 @@ public final class SparkTrainer implements Trainer {
     private final RunConfig cfg;
     private final ParameterServer server;
     private final long numParams;
+    private final Aggregation aggregation;
     private final JavaRDD<Shard> data;
     private JavaRDD<DeviceState> states;
     private JavaRDD<DeviceResult> lastResults;
@@ -72,13 +73,16 @@ public final class SparkTrainer implements Trainer {
         EnergyModel m0 = cfg.initialModel(sampleShape);
         this.numParams = m0.numParams();
         this.server = new ParameterServer(cfg, m0);
+        // checked before anything is made: a round whose results cannot reach the driver fails here, with its key
+        this.aggregation = Aggregation.of(sc, cfg, Math.toIntExact(numParams));
+        System.out.println("sparkebm: aggregation " + aggregation.describe());
         if (checkpointDir != null) {
             sc.setCheckpointDir(checkpointDir);
         }
         sc.sc().addSparkListener(failures);
-        if (lineageLimitRounds(cfg) < cfg.rddCheckpointEvery()) {
+        if (lineageLimitRounds(cfg) < cfg.spark().rddCheckpointEvery()) {
             System.out.printf(Locale.ROOT, "sparkebm: spark.rddCheckpointEvery = %d is past the lineage a task can"
-                    + " deserialise; the device-state RDD is also checkpointed every %d rounds%n", cfg.rddCheckpointEvery(),
+                    + " deserialise; the device-state RDD is also checkpointed every %d rounds%n", cfg.spark().rddCheckpointEvery(),
                     lineageLimitRounds(cfg));
         }
         List<Integer> ids = new ArrayList<>();
@@ -103,7 +107,7 @@ public final class SparkTrainer implements Trainer {
 
     /**
      * The distributed step: broadcast θ, each device steps on its partition (zipped with its state), the results are
-     * combined by {@code treeAggregate}, the server updates θ; the next states are the results' states.
+     * combined ({@link Aggregation}: collected, or reduce-scattered by slice), the server updates θ; the next states are the results' states.
      */
     @Override
     public RoundSummary runRound() {
@@ -148,7 +152,7 @@ public final class SparkTrainer implements Trainer {
         }
         String hint = fatal.equals(StackOverflowError.class.getName())
                 ? " while deserialising a task: the device-state lineage is too deep; lower spark.rddCheckpointEvery (now "
-                + cfg.rddCheckpointEvery() + ")"
+                + cfg.spark().rddCheckpointEvery() + ")"
                 : ": an executor ran out of memory; give executors more memory (spark.executor.memory) or lower"
                 + " train.batch, train.chains or chains.buffer";
         String msg = "a Spark task failed in round " + server.round() + ": " + fatal + hint;
@@ -186,20 +190,23 @@ public final class SparkTrainer implements Trainer {
             input = resampleGlobally(t);
             resample = false;
         }
-        sc.setJobGroup("round-" + t, "round " + t + ": device step + treeAggregate", false);
+        sc.setJobGroup("round-" + t, "round " + t + ": device step + aggregation", false);
         JavaRDD<DeviceResult> results = data.zipPartitions(input, new Step(cfg, theta, t, active, resample))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        DeltaAggregator agg = results.treeAggregate(new DeltaAggregator(), new Add(), new Merge(), cfg.treeDepth());
+        RoundAggregate agg = aggregation.combine(results);
         if (input != states) {
             input.unpersist(false);
         }
         RoundSummary s = server.finish(agg);
         JavaRDD<DeviceState> next = results.map(new StateOf()).persist(StorageLevel.MEMORY_AND_DISK());
         lineage += input != states ? 3 : 2;
-        boolean checkpoint = (t + 1) % cfg.rddCheckpointEvery() == 0 || lineage + 3 > MAX_LINEAGE;
+        boolean checkpoint = (t + 1) % cfg.spark().rddCheckpointEvery() == 0 || lineage + 3 > MAX_LINEAGE;
         if (checkpoint) {
             sc.setJobDescription("round " + t + ": checkpoint device state");
             next.checkpoint();
+            next.count();
+        } else if (aggregation.releaseResultsEachRound()) {
+            sc.setJobDescription("round " + t + ": keep device state");
             next.count();
         }
         if (lastResults != null) {
@@ -208,6 +215,11 @@ public final class SparkTrainer implements Trainer {
         states.unpersist(false);
         states = next;
         lastResults = results;
+        if (aggregation.releaseResultsEachRound()) {
+            // the states are cached: the messages need not wait for the next round
+            results.unpersist(false);
+            lastResults = null;
+        }
         if (checkpoint) {
             // the lineage now starts at the checkpoint: older θ broadcasts are no longer needed
             lineage = 0;
@@ -428,24 +440,6 @@ public final class SparkTrainer implements Trainer {
         @Override
         public DeviceState call(Shard shard) throws Exception {
             return store.read(TaskContext.getPartitionId());
-        }
-    }
-
-    static final class Add implements Function2<DeltaAggregator, DeviceResult, DeltaAggregator> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public DeltaAggregator call(DeltaAggregator agg, DeviceResult r) {
-            return agg.add(r);
-        }
-    }
-
-    static final class Merge implements Function2<DeltaAggregator, DeltaAggregator, DeltaAggregator> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public DeltaAggregator call(DeltaAggregator a, DeltaAggregator b) {
-            return a.merge(b);
         }
     }
 

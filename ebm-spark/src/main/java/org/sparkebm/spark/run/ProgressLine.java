@@ -20,7 +20,7 @@ public final class ProgressLine implements RunLoop.Listener {
         }
         double rate = doneThisRun / elapsed;
         double eta = (cfg.rounds() - done) / rate;
-        RoundMetrics.Row row = new RoundMetrics.Row(s, -1, Double.NaN, Double.NaN, "", cfg.devices());
+        RoundMetrics.Row row = new RoundMetrics.Row(s, -1, -1, Double.NaN, Double.NaN, "", cfg.devices());
         System.out.printf(Locale.ROOT, "[round %d/%d] %.2f rounds/s, ETA %s | %s%n", done, cfg.rounds(), rate,
                 duration(eta), RoundMetrics.progress(row));
     }

@@ -22,7 +22,7 @@ public final class RoundMetrics {
     private RoundMetrics() {}
 
     /** One round as the run saw it: the server's summary plus what the job measured around it. */
-    public record Row(RoundSummary s, long sparkBytes, double roundSeconds, double outsideSeconds, String event,
+    public record Row(RoundSummary s, long sparkBytes, long shuffleBytes, double roundSeconds, double outsideSeconds, String event,
                       int devices) {}
 
     /** When a panel of {@code curves.png} is drawn. */
@@ -88,6 +88,9 @@ public final class RoundMetrics {
             new Metric("spark_result_bytes", r -> String.valueOf(r.sparkBytes()),
                     r -> new double[] {r.sparkBytes() > 0 ? r.sparkBytes() : Double.NaN}, BYTES, "Spark task results",
                     null, null, null),
+            new Metric("spark_shuffle_bytes", r -> String.valueOf(r.shuffleBytes()),
+                    r -> new double[] {r.shuffleBytes() > 0 ? r.shuffleBytes() : Double.NaN}, BYTES,
+                    "Spark shuffle (reduce-scatter)", null, null, null),
             number("device_seconds", r -> r.s().deviceSeconds(), null, null, null, null, null),
             number("device_seconds_total", r -> r.s().deviceSecondsSum(), null, null, null, null, null),
             number("round_seconds", Row::roundSeconds, null, null, null, null, null),
@@ -137,20 +140,21 @@ public final class RoundMetrics {
     }
 
     /**
-     * The rows of a run. {@code sparkBytes[i]} and {@code roundSeconds[i]} align with the history. The outside time
+     * The rows of a run. {@code sparkBytes[i]} (task results to the driver), {@code shuffleBytes[i]} (shuffle
+     * written) and {@code roundSeconds[i]} align with the history; -1 where not measured. The outside time
      * is the round time not covered by device work: the device steps occupy at least max(longest step, summed steps
      * / parallel task slots) of wall time, so that is what is subtracted.
      *
      * @param slots   how many device steps run at once (Spark's default parallelism; 1 for the local engine)
      * @param devices the run's device count P
      */
-    public static List<Row> rows(List<RoundSummary> history, long[] sparkBytes, double[] roundSeconds,
+    public static List<Row> rows(List<RoundSummary> history, long[] sparkBytes, long[] shuffleBytes, double[] roundSeconds,
                                  Map<Integer, String> events, int slots, int devices) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < history.size(); i++) {
             RoundSummary s = history.get(i);
             double busy = Math.max(s.deviceSeconds(), s.deviceSecondsSum() / Math.max(1, slots));
-            rows.add(new Row(s, sparkBytes[i], roundSeconds[i], Math.max(0, roundSeconds[i] - busy),
+            rows.add(new Row(s, sparkBytes[i], shuffleBytes[i], roundSeconds[i], Math.max(0, roundSeconds[i] - busy),
                     events.getOrDefault(s.round(), ""), devices));
         }
         return rows;

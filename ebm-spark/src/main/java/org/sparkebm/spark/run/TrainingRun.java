@@ -38,7 +38,7 @@ public final class TrainingRun {
 
     /** The job's Spark session (spark-submit's master wins over spark.master of the config). */
     public static SparkSession session(RunConfig cfg) {
-        return Sessions.open("SparkEBM " + cfg.name(), cfg.sparkMaster());
+        return Sessions.open("SparkEBM " + cfg.name(), cfg.spark().master());
     }
 
     /**
@@ -103,10 +103,12 @@ public final class TrainingRun {
         List<DeviceState> states = trainer.states();
         List<RoundSummary> history = trainer.history();
         long[] sparkBytes = new long[history.size()];
+        long[] shuffleBytes = new long[history.size()];
         for (int i = 0; i < sparkBytes.length; i++) {
             sparkBytes[i] = sizes == null ? -1 : sizes.bytes(i);
+            shuffleBytes[i] = sizes == null ? -1 : sizes.shuffleBytes(i);
         }
-        List<RoundMetrics.Row> rows = RoundMetrics.rows(history, sparkBytes, out.roundSeconds(), out.eventsByRound(),
+        List<RoundMetrics.Row> rows = RoundMetrics.rows(history, sparkBytes, shuffleBytes, out.roundSeconds(), out.eventsByRound(),
                 slots, cfg.devices());
         outputs.writeMetrics(rows);
         if (!rows.isEmpty()) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkebm.core.config.Method;
 import org.sparkebm.core.config.RunConfig;
 import org.sparkebm.core.config.TestConfigs;
@@ -74,12 +76,15 @@ class SparkTrainerTest {
         return t.server().theta();
     }
 
-    @Test
-    void sparkEqualsLocalFoldBitForBit() {
-        for (RunConfig cfg : List.of(config(), config("compress.type=blocksign", "compress.block=64"),
-                config("compress.type=topk", "compress.density=0.05", "devices.fraction=0.5"),
-                jarzynski("compress.type=topk", "compress.density=0.3"),
-                jarzynski("jarzynski.resampling=global", "compress.type=blocksign", "compress.block=8"))) {
+    @ParameterizedTest(name = "spark.aggregation = {0}")
+    @ValueSource(strings = {"collect", "reduce-scatter"})
+    void sparkEqualsLocalFoldBitForBit(String aggregation) {
+        String agg = "spark.aggregation=" + aggregation;
+        String slices = "spark.reduceSlices=3";
+        for (RunConfig cfg : List.of(config(agg, slices), config("compress.type=blocksign", "compress.block=64", agg, slices),
+                config("compress.type=topk", "compress.density=0.05", "devices.fraction=0.5", agg, slices),
+                jarzynski("compress.type=topk", "compress.density=0.3", agg, slices),
+                jarzynski("jarzynski.resampling=global", "compress.type=blocksign", "compress.block=8", agg, slices))) {
             List<RoundSummary> hs = new ArrayList<>();
             List<RoundSummary> hl = new ArrayList<>();
             float[] a = spark(cfg, 7, hs);
@@ -94,6 +99,28 @@ class SparkTrainerTest {
             if (cfg.method() == Method.JARZYNSKI) {
                 org.junit.jupiter.api.Assertions.assertTrue(hs.stream().anyMatch(RoundSummary::resampleNext),
                         "the Jarzynski case must exercise resampling");
+            }
+        }
+    }
+
+    /**
+     * Many more partitions than cores, every device a slice's reducer input, the privacy split of the Jarzynski
+     * sums and the automatic slice count: still the local fold's θ.
+     */
+    @Test
+    void reduceScatterWithManyPartitionsAndPrivacyEqualsTheLocalFold() {
+        for (RunConfig cfg : List.of(
+                config("devices.count=64", "data.rows=1280", "train.batch=8", "train.chains=8", "chains.buffer=8",
+                        "compress.type=topk", "compress.density=0.1", "spark.aggregation=reduce-scatter"),
+                jarzynski("privacy.clip=5", "privacy.noise=0.5", "compress.errorFeedback=false",
+                        "spark.aggregation=reduce-scatter", "spark.reduceSlices=2"))) {
+            List<RoundSummary> hs = new ArrayList<>();
+            List<RoundSummary> hl = new ArrayList<>();
+            assertArrayEquals(local(cfg, 4, hl), spark(cfg, 4, hs), 0f, "Spark and local θ differ");
+            for (int i = 0; i < hs.size(); i++) {
+                assertEquals(hl.get(i).devices(), hs.get(i).devices());
+                assertEquals(hl.get(i).encodedBytes(), hs.get(i).encodedBytes());
+                assertEquals(hl.get(i).loss(), hs.get(i).loss(), 0.0);
             }
         }
     }
