@@ -34,10 +34,12 @@ interface Aggregation {
     String describe();
 
     /**
-     * P·d at and above which {@code auto} takes the reduce-scatter (docs/results/scale.md); below it too where the
-     * collected messages would not fit spark.driver.maxResultSize.
+     * Bytes of device messages a round at and above which {@code auto} takes the reduce-scatter; below it too where
+     * the collected messages would not fit spark.driver.maxResultSize. Measured (docs/results/scale.md, d = 10^6):
+     * collecting was faster up to about 7 MB a round (Top-k 1% at P = 128, Block-Sign at P = 32), the reduce-scatter
+     * from about 17 MB (dense at P = 4, Block-Sign at P = 128).
      */
-    long AUTO_THRESHOLD = 1L << 20;
+    long AUTO_THRESHOLD = 16L << 20;
 
     /**
      * The configured aggregation for a model of {@code dim} parameters, checked against
@@ -53,7 +55,7 @@ interface Aggregation {
         AggregationType type = cfg.spark().aggregation();
         if (type == AggregationType.AUTO) {
             boolean fits = limit <= 0 || collected <= limit;
-            type = (long) active * dim < AUTO_THRESHOLD && fits ? AggregationType.COLLECT : AggregationType.REDUCE_SCATTER;
+            type = collected < AUTO_THRESHOLD && fits ? AggregationType.COLLECT : AggregationType.REDUCE_SCATTER;
         }
         Aggregation a = type == AggregationType.COLLECT
                 ? new CollectAggregation(cfg.spark().treeDepth(), collected)
