@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,7 +70,6 @@ class IdxRowsTest {
                 new int[] {5, 4}));
         assertThrows(DataException.class, () -> IdxReader.readRows(new ByteArrayInputStream(new byte[] {1, 2}), "f",
                 new int[0]));
-        ByteArrayOutputStream none = new ByteArrayOutputStream();
         assertEquals(0, IdxReader.readRows(new ByteArrayInputStream(file(0)), "f", new int[0]).count());
     }
 }

@@ -92,12 +92,13 @@ interface Aggregation {
         return cfg.method() == Method.JARZYNSKI ? 2 * one : one;
     }
 
-    /** Bytes as people read them: 512 B, 3.2 kB, 4.0 MB, 1.1 GB. */
+    /** Bytes as people read them: 512 B, 3.2 KiB, 4.0 MiB, 1.0 GiB. */
     static String human(long bytes) {
-        if (bytes < 1000) {
+        if (bytes < 1024) {
             return bytes + " B";
         }
-        int unit = (int) Math.min(3, Math.floor(Math.log10(bytes) / 3));
-        return String.format(Locale.ROOT, "%.1f %s", bytes / Math.pow(1000, unit), new String[] {"B", "kB", "MB", "GB"}[unit]);
+        // binary units, as Spark reads its size settings (1g = 1 GiB) and prints its own result-size error
+        int unit = (int) Math.min(3, (63 - Long.numberOfLeadingZeros(bytes)) / 10);
+        return String.format(Locale.ROOT, "%.1f %s", bytes / Math.pow(1024, unit), new String[] {"B", "KiB", "MiB", "GiB"}[unit]);
     }
 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A round whose results could not reach the driver (above spark.driver.maxResultSize, here 1 MB) is refused before
+ * A round whose results could not reach the driver (above spark.driver.maxResultSize, here 1 MiB) is refused before
  * any work, with the key to change, exit 2 and nothing left behind; {@code auto} chooses the aggregation that fits.
- * An MLP of 256×256 hidden units has 66,817 parameters (267 kB dense); 8 devices collected bring 2.1 MB.
+ * An MLP of 256×256 hidden units has 66,817 parameters (261 KiB dense); 8 devices collected bring 2.0 MiB.
  */
 class DriverFitTest {
     @TempDir
