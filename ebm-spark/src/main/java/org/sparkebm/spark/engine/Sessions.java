@@ -11,8 +11,10 @@ public final class Sessions {
      * A Spark session: spark-submit's master if set, else {@code master}, else {@code local[*]}; one ND4J
      * thread per executor task (OpenMP spin-waiting makes small ND4J operations several times slower when tasks
      * share cores); shuffle blocks uncompressed (they do not compress); with Kryo as {@code spark.serializer}, {@link KryoRegistration}.
+     * Refuses (a {@code ConfigException}) a Spark of another line than this build's ({@link SparkLine}).
      */
     public static SparkSession open(String app, String master) {
+        SparkLine.check();
         SparkConf conf = new SparkConf().setAppName(app)
                 .setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .setIfMissing("spark.ui.showConsoleProgress", "false")

@@ -87,7 +87,7 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
             if (fs.exists(new Path(p, "model.bin"))) {
                 return fromModelFile(new Path(p, "model.bin").toString());
             }
-            if (fs.isFile(p)) {
+            if (fs.exists(p) && fs.getFileStatus(p).isFile()) {
                 return fromModelFile(location);
             }
             throw new DataException(location + ": not a model (expected a run directory with"
@@ -207,7 +207,10 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
             this.instance = instance;
         }
 
+        // The SparkContext overloads of saveMetadata/loadMetadata are the ones both Spark lines have (Spark 4
+        // deprecates them in favour of SparkSession overloads that Spark 3.5 lacks), so one source serves both.
         @Override
+        @SuppressWarnings("deprecation")
         public void saveImpl(String path) {
             DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sc(), scala.Option.empty(), scala.Option.empty());
             ModelFile.Loaded m = instance.model;
@@ -222,6 +225,7 @@ public final class EbmModel extends Model<EbmModel> implements MLWritable {
 
     private static final class Reader extends MLReader<EbmModel> {
         @Override
+        @SuppressWarnings("deprecation") // as in Writer.saveImpl
         public EbmModel load(String path) {
             DefaultParamsReader.Metadata md = DefaultParamsReader$.MODULE$.loadMetadata(path, sc(),
                     EbmModel.class.getName());

@@ -37,7 +37,7 @@ class LocalClusterIT {
                 "run.rounds=20", "run.logEvery=5", "run.outputDir=" + out, "spark.rddCheckpointEvery=5")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("submit.log").toFile());
         pb.environment().put("SPARK_HOME", sparkHome.toString());
-        pb.environment().put("SPARK_SCALA_VERSION", "2.12");
+        pb.environment().put("SPARK_SCALA_VERSION", System.getProperty("scala.binary"));
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Process p = pb.start();
         try {

@@ -49,7 +49,7 @@ class StandaloneExecutorLossIT {
 
     private static void env(ProcessBuilder pb, Path sparkHome) {
         pb.environment().put("SPARK_HOME", sparkHome.toString());
-        pb.environment().put("SPARK_SCALA_VERSION", "2.12");
+        pb.environment().put("SPARK_SCALA_VERSION", System.getProperty("scala.binary"));
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().put("OMP_NUM_THREADS", "1");
     }

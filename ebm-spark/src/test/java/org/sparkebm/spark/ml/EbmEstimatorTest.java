@@ -53,7 +53,7 @@ class EbmEstimatorTest {
                 v[i * 4 + j] = (float) (-4 + 8 * rng.nextDouble());
             }
         }
-        return org.sparkebm.spark.cli.MakeTabular.frame(spark,
+        return org.sparkebm.spark.cli.MakeTabular.frame(SparkSession.active(),
                 new Shard(v, n + outliers, new int[] {4}, label));
     }
 
@@ -144,7 +144,7 @@ class EbmEstimatorTest {
                 v[i * 4 + j] = (float) ((j == label[i] ? 2 : 0) + 0.5 * rng.nextGaussian());
             }
         }
-        return org.sparkebm.spark.cli.MakeTabular.frame(spark,
+        return org.sparkebm.spark.cli.MakeTabular.frame(SparkSession.active(),
                 new Shard(v, n, new int[] {4}, label));
     }
 
