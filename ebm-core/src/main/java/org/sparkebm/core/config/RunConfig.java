@@ -164,10 +164,12 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
             if (method == Method.JARZYNSKI) {
                 throw s.bad(Keys.TRAIN_METHOD, "jem / mjem train with PCD or CD chains (M-EBM sampler), not Jarzynski");
             }
-            boolean labelled = data.source() == DataSource.IDX ? data.labels() != null : data.labelColumn() != null;
+            boolean labelled = data.source() == DataSource.IDX ? data.labels() != null
+                    : data.source() == DataSource.IMAGES || data.labelColumn() != null; // images: class subfolders
             if (!labelled) {
                 throw s.bad(Keys.MODEL_TYPE, Type.configName(model.type()) + " is a classifier too: it needs labelled"
-                        + " data (data.source = idx with data.labels, or csv / parquet / frame with data.labelColumn)");
+                        + " data (data.source = idx with data.labels, csv / parquet / frame with data.labelColumn, or"
+                        + " images in class subfolders)");
             }
         }
         if (chains.storage() == ReplayBuffer.Storage.U8 && !(Double.isFinite(clampMin) && Double.isFinite(clampMax))) {
@@ -250,15 +252,39 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         }
         boolean tabular = source == DataSource.CSV || source == DataSource.PARQUET || source == DataSource.FRAME;
         String path = s.optional(Keys.DATA_PATH);
-        if ((source == DataSource.IDX || source == DataSource.CSV || source == DataSource.PARQUET)
-                && (path == null || path.isBlank())) {
+        if ((source == DataSource.IDX || source == DataSource.CSV || source == DataSource.PARQUET
+                || source == DataSource.IMAGES) && (path == null || path.isBlank())) {
             throw new ConfigException("data.source = " + Type.configName(source) + " needs data.path");
         }
         List<String> columns = s.optionalValue(Keys.DATA_COLUMNS);
         boolean standardize = s.get(Keys.DATA_STANDARDIZE);
+        int[] shape = s.optionalValue(Keys.DATA_SHAPE);
+        if (source == DataSource.IMAGES && shape == null) {
+            throw s.bad(Keys.DATA_SHAPE, "data.source = images needs the images' C,H,W (e.g. 3,32,32)");
+        }
+        if (shape != null) {
+            if (source != DataSource.IMAGES && source != DataSource.PARQUET) {
+                throw s.bad(Keys.DATA_SHAPE, "applies to data.source = images or parquet, not "
+                        + Type.configName(source));
+            }
+            if (shape.length != 3 || shape[0] > 4) {
+                throw s.bad(Keys.DATA_SHAPE, "is C,H,W: 1 to 4 channels, then height and width");
+            }
+            if (source == DataSource.PARQUET && (columns == null || columns.size() != 1)) {
+                throw s.bad(Keys.DATA_COLUMNS, "Parquet images (data.shape) are one column: name it in data.columns");
+            }
+            if (source == DataSource.IMAGES && columns != null) {
+                throw s.bad(Keys.DATA_COLUMNS, "does not apply to data.source = images");
+            }
+            if (standardize) {
+                throw s.bad(Keys.DATA_STANDARDIZE, "does not apply to images (data.shape): pixels are scaled to -1..1");
+            }
+        }
+
         String labelColumn = s.optionalValue(Keys.DATA_LABEL_COLUMN);
         if (labelColumn != null && !tabular) {
-            throw s.bad(Keys.DATA_LABEL_COLUMN, "applies to csv, parquet or frame data (IDX labels: data.labels)");
+            throw s.bad(Keys.DATA_LABEL_COLUMN, "applies to csv, parquet or frame data (IDX labels: data.labels; an"
+                    + " images folder's class is its subfolder)");
         }
         if (labelColumn != null && columns != null && columns.contains(labelColumn)) {
             throw s.bad(Keys.DATA_LABEL_COLUMN, "'" + labelColumn + "' is also in data.columns: a label is never a feature");
@@ -277,7 +303,7 @@ public record RunConfig(Map<String, String> resolved, String name, long seed, in
         }
         return new DataSpec(source, s.get(Keys.DATA_ROWS), s.get(Keys.DATA_DIM), s.get(Keys.DATA_P1), means, weights,
                 s.get(Keys.DATA_STD), path, s.optional(Keys.DATA_LABELS), classes, counts, s.get(Keys.DATA_LIMIT),
-                s.get(Keys.DATA_CSV_HEADER), columns, standardize, labelColumn, projection(s, source));
+                s.get(Keys.DATA_CSV_HEADER), columns, standardize, labelColumn, projection(s, source), shape);
     }
 
     private static String projection(Settings s, DataSource source) {

@@ -5,19 +5,32 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.sparkebm.core.util.Seeds;
 
-/** Where data comes from. */
+/**
+ * Where data comes from.
+ *
+ * @param shape the (C, H, W) of image data (Parquet images, {@code images} folders), or null
+ */
 public record DataSpec(DataSource source, int rows, int dim, double p1, double[][] means, double[] weights, double std,
                        String path, String labels, int[] classes, int[] classCounts, int limit, boolean csvHeader,
-                       List<String> columns, boolean standardize, String labelColumn, String projection)
+                       List<String> columns, boolean standardize, String labelColumn, String projection, int[] shape)
         implements Serializable {
     /** Whether the data is generated from the seed (no files). */
     public boolean synthetic() {
         return source != DataSource.IDX && !tabular();
     }
 
-    /** Whether the data is rows of numeric columns read through Spark (csv, parquet, or a given DataFrame). */
+    /**
+     * Whether the data is rows read through Spark's data sources (csv, parquet, an images folder, or a given
+     * DataFrame) and dealt to the devices by Spark.
+     */
     public boolean tabular() {
-        return source == DataSource.CSV || source == DataSource.PARQUET || source == DataSource.FRAME;
+        return source == DataSource.CSV || source == DataSource.PARQUET || source == DataSource.IMAGES
+                || source == DataSource.FRAME;
+    }
+
+    /** Whether the rows are images of {@link #shape()} (an images folder, or Parquet with data.shape). */
+    public boolean images() {
+        return shape != null;
     }
 
     /** Sample shape of synthetic data; {@code null} for files (known once the header is read). */

@@ -185,7 +185,7 @@ public final class ExportWalkers {
             schema = schema.add("image", DataTypes.createArrayType(DataTypes.FloatType, false), false);
         }
         List<Row> rows = new ArrayList<>(w.n());
-        int px = img == null ? 0 : img.h() * img.w();
+        int px = img == null ? 0 : img.c() * img.h() * img.w();
         for (int i = 0; i < w.n(); i++) {
             Float[] xi = new Float[w.dim()];
             for (int j = 0; j < w.dim(); j++) {
@@ -204,8 +204,10 @@ public final class ExportWalkers {
         HadoopFiles.writeFrame(spark.createDataFrame(rows, schema).coalesce(1),
                 new Path(out, "walkers.parquet").toString(), "parquet");
         if (img != null) {
-            HadoopFiles.writeAtomically(new Path(out, "walkers-idx3-ubyte"),
-                    o -> IdxReader.writeImages(o, img.pixels(), w.n(), img.h(), img.w()));
+            if (img.c() == 1) { // IDX image files are grey
+                HadoopFiles.writeAtomically(new Path(out, "walkers-idx3-ubyte"),
+                        o -> IdxReader.writeImages(o, img.pixels(), w.n(), img.h(), img.w()));
+            }
             HadoopFiles.writeAtomically(new Path(out, "weights.npy"), o -> writeNpy(o, weights));
             HadoopFiles.writeAtomically(new Path(out, "log_weights.npy"), o -> writeNpy(o, w.logW()));
         }

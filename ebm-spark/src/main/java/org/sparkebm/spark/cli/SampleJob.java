@@ -171,7 +171,7 @@ public final class SampleJob {
         write(spark, a.arg(1), model, samples, img, energy, n, dim, target == -2 && n % classes == 0 ? n / classes : 8);
         if (target == -2 && img != null) {
             // one grid per class as well: class y holds chains [⌈y·n/K⌉, ⌈(y+1)·n/K⌉)
-            int px = img.h() * img.w();
+            int px = img.c() * img.h() * img.w();
             Starts st = bs.value();
             for (int y = 0; y < classes; y++) {
                 int from = -1;
@@ -185,7 +185,7 @@ public final class SampleJob {
                 if (from >= 0) {
                     float[] block = Arrays.copyOfRange(img.pixels(), from * px, to * px);
                     HadoopFiles.writeAtomically(new Path(HadoopFiles.path(a.arg(1)),
-                            "samples-class-" + y + ".png"), Plots.imageGrid(block, to - from, img.h(), img.w()));
+                            "samples-class-" + y + ".png"), new Plots.Shown(block, img.h(), img.w(), img.c()).grid(to - from));
                 }
             }
         }
@@ -281,10 +281,11 @@ public final class SampleJob {
         HadoopFiles.writeFrame(spark.createDataFrame(rows, schema).coalesce(1),
                 new Path(dir, "samples.parquet").toString(), "parquet");
         if (img != null) {
-            HadoopFiles.writeAtomically(new Path(dir, "samples.png"),
-                    Plots.imageGrid(img.pixels(), n, img.h(), img.w(), Math.min(cols, n)));
-            HadoopFiles.writeAtomically(new Path(dir, "samples-idx3-ubyte"),
-                    out -> IdxReader.writeImages(out, img.pixels(), n, img.h(), img.w()));
+            HadoopFiles.writeAtomically(new Path(dir, "samples.png"), img.grid(n, Math.min(cols, n)));
+            if (img.c() == 1) { // IDX image files are grey
+                HadoopFiles.writeAtomically(new Path(dir, "samples-idx3-ubyte"),
+                        out -> IdxReader.writeImages(out, img.pixels(), n, img.h(), img.w()));
+            }
         } else if (dim == 2) {
             Shard pts = new Shard(samples, n, new int[] {2}, null);
             HadoopFiles.writeAtomically(new Path(dir, "samples.png"),

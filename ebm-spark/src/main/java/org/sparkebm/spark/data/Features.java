@@ -3,6 +3,7 @@ package org.sparkebm.spark.data;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,7 @@ import org.apache.spark.mllib.stat.MultivariateOnlineSummarizer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
@@ -23,27 +25,168 @@ import org.sparkebm.core.data.Shard;
 import scala.Tuple2;
 
 /**
- * Rows of a Spark DataFrame as feature vectors, for training and scoring: named numeric columns (tabular data) or
- * one vector/array column (Spark ML). Validation names the source and the column; a missing cell counts as
- * non-finite.
+ * Rows of a Spark DataFrame as feature vectors, for training and scoring: named numeric columns (tabular data),
+ * one vector/array column (Spark ML), or one column of images ({@link Image}: numbers or bytes in Parquet, or the
+ * struct of Spark's image source). Validation names the source and the column (for image files, the file); a
+ * missing cell counts as non-finite.
  */
 public final class Features {
     private Features() {}
 
-    /** Which feature columns: named numeric columns, or one column holding a vector or a numeric array. */
-    public record Spec(List<String> columns, String vectorColumn) implements Serializable {
+    /**
+     * Which feature columns: named numeric columns, or one column holding a vector or a numeric array, or images
+     * ({@code image} not null: then {@code vectorColumn} is the image column).
+     */
+    public record Spec(List<String> columns, String vectorColumn, Image image) implements Serializable {
         public static Spec columns(List<String> cols) {
-            return new Spec(List.copyOf(cols), null);
+            return new Spec(List.copyOf(cols), null, null);
         }
 
         public static Spec vector(String col) {
-            return new Spec(null, col);
+            return new Spec(null, col, null);
         }
 
         /** The column names, for messages. */
         public String describe() {
-            return columns != null ? "columns " + columns : "vector column '" + vectorColumn + "'";
+            return columns != null ? "columns " + columns
+                    : (image != null ? "image column '" : "vector column '") + vectorColumn + "'";
         }
+
+        /** The shape of one sample of {@code dim} features: the images' (C, H, W), else {@code [dim]}. */
+        public int[] sampleShape(int dim) {
+            return image != null ? image.shape().clone() : new int[] {dim};
+        }
+    }
+
+    /**
+     * How a column holds images of {@code shape} (C, H, W): {@code NUMBERS}, an array of C·H·W numbers in C, H, W
+     * order, taken as they are; {@code BYTES}, binary of C·H·W pixels 0..255 in that order; {@code SPARK_IMAGE},
+     * the struct of Spark's {@code image} data source (rows of interleaved B, G, R(, A) bytes, as OpenCV keeps them).
+     * Pixels become −1..1 (p / 127.5 − 1, as IDX pixels do), channels R, G, B(, A).
+     */
+    public record Image(int[] shape, Encoding encoding) implements Serializable {
+        public enum Encoding { NUMBERS, BYTES, SPARK_IMAGE }
+
+        int size() {
+            return shape[0] * shape[1] * shape[2];
+        }
+
+        String describe() {
+            return shape[0] + "×" + shape[1] + "×" + shape[2];
+        }
+    }
+
+    /**
+     * The image column {@code col} of Parquet data: an array of numbers or binary.
+     *
+     * @throws DataException naming {@code source} and the column
+     */
+    public static Spec imageColumn(StructType schema, String col, int[] shape, String source) {
+        List<String> names = Arrays.asList(schema.fieldNames());
+        if (!names.contains(col)) {
+            throw new DataException(source + ": no column '" + col + "' (data.columns); the columns are " + names);
+        }
+        DataType t = schema.apply(col).dataType();
+        Image.Encoding enc = t instanceof BinaryType ? Image.Encoding.BYTES
+                : t instanceof ArrayType a && a.elementType() instanceof NumericType ? Image.Encoding.NUMBERS : null;
+        if (enc == null) {
+            throw new DataException(source + ": column '" + col + "' is " + t.simpleString() + "; images (data.shape)"
+                    + " are an array of numbers or binary");
+        }
+        return new Spec(null, col, new Image(shape.clone(), enc));
+    }
+
+    /** The {@code image} column of Spark's image data source. */
+    public static Spec sparkImages(int[] shape) {
+        return new Spec(null, "image", new Image(shape.clone(), Image.Encoding.SPARK_IMAGE));
+    }
+
+    /** Why {@code row}'s image (at {@code field}) is not one of {@code image}'s shape, or null when it is. */
+    static String imageProblem(Row row, int field, Image image) {
+        if (row.isNullAt(field)) {
+            return "no image (null)";
+        }
+        int n = image.size();
+        switch (image.encoding()) {
+            case NUMBERS -> {
+                int len = row.getList(field).size();
+                return len == n ? null : len + " numbers, not the " + n + " of a " + image.describe()
+                        + " image (data.shape)";
+            }
+            case BYTES -> {
+                int len = ((byte[]) row.get(field)).length;
+                return len == n ? null : len + " bytes, not the " + n + " of a " + image.describe()
+                        + " image (data.shape)";
+            }
+            default -> {
+                Row img = row.getStruct(field);
+                int h = img.getInt(1);
+                int w = img.getInt(2);
+                int c = img.getInt(3);
+                if (h < 0 || w < 0 || c < 0) {
+                    return "not a decodable image (PNG, JPEG, GIF or BMP)";
+                }
+                return c == image.shape()[0] && h == image.shape()[1] && w == image.shape()[2] ? null
+                        : "a " + c + "×" + h + "×" + w + " image (channels×height×width), data.shape = "
+                                + image.shape()[0] + "," + image.shape()[1] + "," + image.shape()[2];
+            }
+        }
+    }
+
+    /**
+     * Checks every image of {@code df} against the spec's shape before any other work.
+     *
+     * @throws DataException naming the first bad image: its file, or {@code source}, its row and column
+     */
+    public static void checkImages(Dataset<Row> df, Spec spec, String source) {
+        int field = df.schema().fieldIndex(spec.vectorColumn());
+        Image image = spec.image();
+        List<Tuple2<String, Long>> bad = df.javaRDD().zipWithIndex()
+                .map(t -> {
+                    String p = imageProblem(t._1(), field, image);
+                    return p == null ? null : new Tuple2<>(image.encoding() == Image.Encoding.SPARK_IMAGE
+                            ? t._1().getStruct(field).getString(0) + ": " + p
+                            : source + ": row " + t._2() + ", column '" + spec.vectorColumn() + "': " + p, t._2());
+                })
+                .filter(t -> t != null).take(1);
+        if (!bad.isEmpty()) {
+            throw new DataException(bad.get(0)._1());
+        }
+    }
+
+    /** One image as model inputs (C, H, W order), from a row that {@link #imageProblem} accepts. */
+    static float[] extractImage(Row row, int field, Image image) {
+        int n = image.size();
+        float[] f = new float[n];
+        switch (image.encoding()) {
+            case NUMBERS -> {
+                List<Object> list = row.getList(field);
+                for (int j = 0; j < n; j++) {
+                    Object o = list.get(j);
+                    f[j] = o == null ? Float.NaN : ((Number) o).floatValue();
+                }
+            }
+            case BYTES -> {
+                byte[] b = (byte[]) row.get(field);
+                for (int j = 0; j < n; j++) {
+                    f[j] = (b[j] & 0xff) / 127.5f - 1f;
+                }
+            }
+            default -> {
+                Row img = row.getStruct(field);
+                byte[] b = (byte[]) img.get(5);
+                int c = image.shape()[0];
+                int hw = image.shape()[1] * image.shape()[2];
+                for (int k = 0; k < c; k++) {
+                    // OpenCV order B, G, R, A: R is byte 2, G 1, B 0, A 3; grey is byte 0
+                    int from = c >= 3 && k < 3 ? 2 - k : k;
+                    for (int p = 0; p < hw; p++) {
+                        f[k * hw + p] = (b[p * c + from] & 0xff) / 127.5f - 1f;
+                    }
+                }
+            }
+        }
+        return f;
     }
 
     /**
@@ -136,6 +279,10 @@ public final class Features {
     /** The feature rows of {@code df} in its row order. */
     public static JavaRDD<float[]> rows(Dataset<Row> df, Spec spec) {
         int[] fields = fieldIndices(df.schema(), spec);
+        if (spec.image() != null) {
+            Image image = spec.image();
+            return df.javaRDD().map(r -> extractImage(r, fields[0], image));
+        }
         boolean vector = spec.vectorColumn() != null;
         return df.javaRDD().map(r -> extract(r, fields, vector));
     }
@@ -164,6 +311,34 @@ public final class Features {
                     classes));
         }
         return raw.map(Double::intValue);
+    }
+
+    /**
+     * The class of each image of Spark's image source, in row order: the index of its folder's name among the
+     * sorted names of all the images' folders (one subfolder per class).
+     *
+     * @throws DataException when the images are in fewer than two folders, or in more than {@code classes}
+     */
+    public static JavaRDD<Integer> folderLabels(Dataset<Row> df, int classes, String source) {
+        int field = df.schema().fieldIndex("image");
+        List<String> names = new ArrayList<>(df.javaRDD().map(r -> folder(r.getStruct(field).getString(0)))
+                .distinct().collect());
+        Collections.sort(names);
+        if (names.size() < 2) {
+            throw new DataException(source + ": the images are in one folder " + names + "; a classifier (model.type"
+                    + " = jem or mjem) needs one subfolder per class");
+        }
+        if (names.size() > classes) {
+            throw new DataException(source + ": " + names.size() + " class folders " + names + " but model.classes = "
+                    + classes);
+        }
+        return df.javaRDD().map(r -> Collections.binarySearch(names, folder(r.getStruct(field).getString(0))));
+    }
+
+    /** The name of the folder a file is in ({@code .../cat/1.png} → {@code cat}). */
+    static String folder(String origin) {
+        int end = origin.lastIndexOf('/');
+        return origin.substring(origin.lastIndexOf('/', end - 1) + 1, Math.max(end, 0));
     }
 
     /** Row count, per-feature mean and standard deviation of validated rows. */
@@ -259,15 +434,15 @@ public final class Features {
      * @param limit keep only the first {@code limit} rows (0: all)
      */
     public static JavaRDD<Shard> shards(JavaRDD<float[]> rows, int devices, FeatureScaling scaling, long limit) {
-        return shards(rows, null, devices, scaling, limit);
+        return shards(rows, null, devices, scaling, limit, new int[] {scaling.dim()});
     }
 
     /**
      * The same with class labels ({@code labels}: one per row of {@code rows}, from the same DataFrame so the two
-     * zip element by element; null for none), kept with their rows in each shard.
+     * zip element by element; null for none), kept with their rows in each shard, as samples of {@code shape}.
      */
     public static JavaRDD<Shard> shards(JavaRDD<float[]> rows, JavaRDD<Integer> labels, int devices,
-                                          FeatureScaling scaling, long limit) {
+                                          FeatureScaling scaling, long limit, int[] shape) {
         // a label rides along as one more float (exact for class indices)
         JavaRDD<float[]> carried = labels == null ? rows : rows.zip(labels).map(t -> {
             float[] r = Arrays.copyOf(t._1(), t._1().length + 1);
@@ -294,7 +469,7 @@ public final class Features {
                 }
             }
             scaling.applyInPlace(v, list.size());
-            Iterator<Shard> one = List.of(new Shard(v, list.size(), new int[] {d}, l)).iterator();
+            Iterator<Shard> one = List.of(new Shard(v, list.size(), shape.clone(), l)).iterator();
             return one;
         }, true);
     }

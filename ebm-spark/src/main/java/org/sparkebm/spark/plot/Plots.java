@@ -24,7 +24,8 @@ public final class Plots {
 
     /**
      * Samples as the images they show: {@code n} rows of {@code samples} (read) with sample shape {@code shape},
-     * reconstructed through the run's {@code data.projection} when it has one; null when they are not grey images.
+     * reconstructed through the run's {@code data.projection} when it has one; null when they are not images of
+     * 1 (grey), 3 (RGB) or 4 (RGBA) channels.
      */
     public static Shown images(RunConfig cfg, int[] shape, float[] samples, int n) {
         float[] x = samples;
@@ -33,32 +34,48 @@ public final class Plots {
             shape = p.sourceShape();
             x = p.reconstruct(samples, n);
         }
-        return shape.length == 3 && shape[0] == 1 ? new Shown(x, shape[1], shape[2]) : null;
+        boolean image = shape.length == 3 && (shape[0] == 1 || shape[0] == 3 || shape[0] == 4);
+        return image ? new Shown(x, shape[1], shape[2], shape[0]) : null;
     }
 
-    /** Grey images, {@code h × w} each, row-major. */
-    public record Shown(float[] pixels, int h, int w) {}
+    /** Images of {@code c} channels (C, H, W order), {@code h × w} each. */
+    public record Shown(float[] pixels, int h, int w, int c) {
+        /** A grid of the first {@code n} of them, {@code cols} a row. */
+        public byte[] grid(int n, int cols) throws IOException {
+            return imageGrid(pixels, n, h, w, cols, c);
+        }
 
-    /** A grid of image samples ({@code [n, C·H·W]} row-major, values in [−1, 1]), 8 per row, 2x scale. */
+        /** The same, 8 a row. */
+        public byte[] grid(int n) throws IOException {
+            return grid(n, Math.min(8, n));
+        }
+    }
+
+    /** A grid of grey image samples ({@code [n, H·W]} row-major, values in [−1, 1]), 8 per row, 2x scale. */
     public static byte[] imageGrid(float[] samples, int n, int h, int w) throws IOException {
-        return imageGrid(samples, n, h, w, Math.min(8, n));
+        return imageGrid(samples, n, h, w, Math.min(8, n), 1);
     }
 
-    /** The same with {@code cols} images per row (e.g. one row per class). */
-    public static byte[] imageGrid(float[] samples, int n, int h, int w, int cols) throws IOException {
+    /**
+     * A grid of image samples ({@code [n, C·H·W]} row-major, values in [−1, 1]), {@code cols} per row, 2x scale:
+     * grey for one channel, colour from the first three of 3 or 4 (R, G, B; alpha not drawn).
+     */
+    public static byte[] imageGrid(float[] samples, int n, int h, int w, int cols, int c) throws IOException {
         int rows = (n + cols - 1) / cols;
         int scale = 2;
         int pad = 2;
         BufferedImage img = new BufferedImage(cols * (w * scale + pad) + pad, rows * (h * scale + pad) + pad,
-                BufferedImage.TYPE_BYTE_GRAY);
+                c >= 3 ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
+        int hw = h * w;
         for (int k = 0; k < n; k++) {
             int ox = pad + (k % cols) * (w * scale + pad);
             int oy = pad + (k / cols) * (h * scale + pad);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    float v = samples[k * h * w + y * w + x];
-                    int g = Math.max(0, Math.min(255, Math.round((v + 1f) * 127.5f)));
-                    int rgb = (g << 16) | (g << 8) | g;
+                    int at = k * c * hw + y * w + x;
+                    int r = pixel(samples[at]);
+                    int rgb = c >= 3 ? (r << 16) | (pixel(samples[at + hw]) << 8) | pixel(samples[at + 2 * hw])
+                            : (r << 16) | (r << 8) | r;
                     for (int dy = 0; dy < scale; dy++) {
                         for (int dx = 0; dx < scale; dx++) {
                             img.setRGB(ox + x * scale + dx, oy + y * scale + dy, rgb);
@@ -68,6 +85,10 @@ public final class Plots {
             }
         }
         return png(img);
+    }
+
+    private static int pixel(float v) {
+        return Math.max(0, Math.min(255, Math.round((v + 1f) * 127.5f)));
     }
 
     /** Bounds [xmin, xmax, ymin, ymax] of the first two coordinates of the data with a 15% margin. */

@@ -169,7 +169,7 @@ public final class TrainingRun {
         }
         Plots.Shown img = Plots.images(cfg, data.sampleShape(), chains, n);
         if (img != null) {
-            outputs.writePng("samples.png", Plots.imageGrid(img.pixels(), n, img.h(), img.w()));
+            outputs.writePng("samples.png", img.grid(n));
         } else if (d == 2 && cfg.data().source() == DataSource.GMM) {
             double[] learned = RunOutputs.gridModeWeights(model, data, cfg.data().means());
             double[] truth = RunOutputs.normalised(cfg.data().weights());

@@ -67,6 +67,9 @@ class BadInputTest {
             z.write("f0,f1\n1,2\n".getBytes());
         }
         Files.writeString(tmp.resolve("table.csv"), "a,b\n1,2\n3,4\n");
+        // an image folder with a file that is not an image
+        Files.createDirectories(tmp.resolve("images/a"));
+        Files.write(tmp.resolve("images/a/not-a.png"), "hello".getBytes());
         // a model of 2-D points to score with, trained in this JVM (its run directory is made before the cases)
         assertEquals(ExitCode.OK, TrainJob.run(new String[] {conf.toString(), "run.engine=local",
                 "run.outputDir=" + tmp.resolve("model")}));
@@ -108,6 +111,9 @@ class BadInputTest {
                         "100000000"),
                 new Case("gzip given as Parquet", t -> with("data.source=parquet",
                         "data.path=" + t.resolve("table.gz")), ExitCode.BAD_DATA, "table.gz", "not a Parquet file"),
+                new Case("an image that does not decode", t -> with("data.source=images",
+                        "data.path=" + t.resolve("images"), "data.shape=1,4,4"), ExitCode.BAD_DATA, "not-a.png",
+                        "not a decodable image"),
                 new Case("scoring images with a model of 2 features", ScoreJob::run, t -> new String[] {
                         t.resolve("model/small").toString(), t.resolve("idx3-ubyte-small").toString(),
                         t.resolve("scored").toString(), "format=idx", "master=local[2]"}, ExitCode.BAD_DATA,
