@@ -24,6 +24,10 @@ public final class CommandDocs {
             new Command("ood", OodEval.class, OodEval.USAGE,
                     "Out-of-distribution AUROC of energy for an image model: test images against inverted,"
                             + " upside-down, uniform-noise and held-out-class sets: ood.json, ood.md, ood.png.", OodEval::run),
+            new Command("quality", QualityJob.class, QualityJob.USAGE,
+                    "Sample quality of image samples: FID and KID to the Fashion-MNIST test images in the features of"
+                            + " a conv classifier of the data set (trained once, seeded, kept and reused):"
+                            + " quality.json.", QualityJob::run),
             new Command("walkers", ExportWalkers.class, ExportWalkers.USAGE,
                     "Writes a Jarzynski run's walkers (its newest checkpoint, or round=t) with their log-weights and"
                             + " normalised weights, consistent with the positions written: walkers.parquet, and for"

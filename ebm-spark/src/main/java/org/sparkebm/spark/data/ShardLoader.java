@@ -49,6 +49,11 @@ public final class ShardLoader {
      * @param limit rows to read (0: all)
      */
     public static Shard readIdx(String images, String labels, int limit, int[] classes, int[] perClass) {
+        return readIdx(images, labels, limit, classes, perClass, 28);
+    }
+
+    /** The same for {@code side × side} images, or images of any size for {@code side} ≤ 0. */
+    public static Shard readIdx(String images, String labels, int limit, int[] classes, int[] perClass, int side) {
         IdxReader.Images img;
         try (InputStream in = HadoopFiles.open(images)) {
             img = IdxReader.readImages(in, images, limit);
@@ -63,7 +68,7 @@ public final class ShardLoader {
                 throw new DataException(labels + ": cannot open label file (" + e.getMessage() + ")", e);
             }
         }
-        return IdxReader.toDataset(img, l, images, 28, 28, classes, perClass);
+        return IdxReader.toDataset(img, l, images, side, side, classes, perClass);
     }
 
     private static Shard firstRows(Shard d, int n) {
