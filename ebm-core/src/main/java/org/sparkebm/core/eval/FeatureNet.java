@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -24,7 +23,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.sparkebm.core.data.Shard;
-import org.sparkebm.core.model.ParamInit;
 import org.sparkebm.core.util.NdArrays;
 
 /**
@@ -34,8 +32,7 @@ import org.sparkebm.core.util.NdArrays;
  * set itself is the usual substitute. DL4J's own layers, loss, updater (Adam) and model files
  * ({@link ModelSerializer}).
  *
- * <p>Seeded: the weights are drawn from the seed (U(±1/√fan-in)), not by DL4J's initialiser, which draws
- * differently on every call whatever its seed; the mini-batches come from a seeded shuffle.
+ * <p>Seeded ({@link SeededFit}): the weights and the mini-batches come from the seed.
  */
 public final class FeatureNet {
     /** Width of the feature layer. */
@@ -75,44 +72,8 @@ public final class FeatureNet {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        SplittableRandom init = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        for (int l = 0; l < net.getnLayers(); l++) {
-            if (net.getLayer(l).numParams() == 0) {
-                continue; // pooling
-            }
-            INDArray w = net.getLayer(l).getParam("W");
-            long fanIn = w.rank() == 4 ? w.size(1) * w.size(2) * w.size(3) : w.size(0);
-            ParamInit.uniformFanIn(w, fanIn, init);
-            ParamInit.uniformFanIn(net.getLayer(l).getParam("b"), fanIn, init);
-        }
-        int n = train.rows();
-        int d = train.dim();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom rng = new SplittableRandom(seed);
-        int batch = 128;
-        for (int e = 0; e < epochs; e++) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            for (int start = 0; start < n; start += batch) {
-                int m = Math.min(batch, n - start);
-                float[] x = new float[m * d];
-                float[] y = new float[m * classes];
-                for (int r = 0; r < m; r++) {
-                    int row = order[start + r];
-                    System.arraycopy(train.values(), row * d, x, r * d, d);
-                    y[r * classes + train.labels()[row]] = 1f;
-                }
-                net.fit(NdArrays.of(x, m, d), NdArrays.of(y, m, classes));
-            }
-            afterEpoch.accept(e + 1);
-        }
+        SeededFit.initialise(net, seed);
+        SeededFit.fit(net, train, classes, epochs, seed, afterEpoch);
         return new FeatureNet(net, s);
     }
 

@@ -11,7 +11,6 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sparkebm.core.eval.Energies;
 import org.sparkebm.spark.testing.SparkTestSessions;
 
 /**
@@ -54,16 +52,7 @@ class CrossLineModelTest {
         EbmModel model = (EbmModel) loaded.stages()[1];
         List<Row> rows = loaded.transform(EbmEstimatorTest.table(40, 10, 2)).select("features", "energy").collectAsList();
         assertEquals(50, rows.size());
-        for (Row r : rows) {
-            double[] v = ((Vector) r.get(0)).toArray();
-            float[] x = new float[v.length];
-            for (int j = 0; j < v.length; j++) {
-                x[j] = (float) v[j];
-            }
-            model.modelFile().scaling().applyInPlace(x, 1);
-            double e = Energies.of(model.modelFile().model(), x, 1, 1)[0];
-            assertEquals(e, r.getDouble(1), 1e-6 * Math.max(1, Math.abs(e)));
-        }
+        EbmEstimatorTest.assertEnergiesAreTheModels(model, rows);
     }
 
     /** Writes this line's fixture: {@code mvn test -Dtest=CrossLineModelTest -Dsparkebm.ml.fixture=<dir>}. */

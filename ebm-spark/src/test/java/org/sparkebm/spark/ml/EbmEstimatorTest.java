@@ -65,6 +65,20 @@ class EbmEstimatorTest {
                         "optimizer.beta1=0.5", "run.logEvery=50");
     }
 
+    /** Each row's energy (column 1) is {@code model}'s own of its features (column 0) after the model's scaling. */
+    static void assertEnergiesAreTheModels(EbmModel model, List<Row> rows) {
+        for (Row r : rows) {
+            double[] v = ((Vector) r.get(0)).toArray();
+            float[] x = new float[v.length];
+            for (int j = 0; j < v.length; j++) {
+                x[j] = (float) v[j];
+            }
+            model.modelFile().scaling().applyInPlace(x, 1);
+            double e = Energies.of(model.modelFile().model(), x, 1, 1)[0];
+            assertEquals(e, r.getDouble(1), 1e-6 * Math.max(1, Math.abs(e)));
+        }
+    }
+
     @Test
     void aPipelineWithAVectorAssemblerFitsScoresAnomaliesAndRoundTripsThroughSaveAndLoad() throws Exception {
         Dataset<Row> train = table(2000, 0, 1);
@@ -81,15 +95,8 @@ class EbmEstimatorTest {
         // the model's energies are the energy model's own on the standardised features
         EbmModel model = (EbmModel) fitted.stages()[1];
         List<Row> rows = scored.select("features", "energy", "score").limit(20).collectAsList();
+        assertEnergiesAreTheModels(model, rows);
         for (Row r : rows) {
-            double[] v = ((Vector) r.get(0)).toArray();
-            float[] x = new float[v.length];
-            for (int j = 0; j < v.length; j++) {
-                x[j] = (float) v[j];
-            }
-            model.modelFile().scaling().applyInPlace(x, 1);
-            double e = Energies.of(model.modelFile().model(), x, 1, 1)[0];
-            assertEquals(e, r.getDouble(1), 1e-6 * Math.max(1, Math.abs(e)));
             assertEquals(Energies.percentile(model.modelFile().energyQuantiles(), r.getDouble(1)), r.getDouble(2), 1e-12);
         }
 
