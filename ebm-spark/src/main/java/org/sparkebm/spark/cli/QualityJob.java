@@ -69,16 +69,17 @@ public final class QualityJob {
         long seed = (long) a.number("seed");
         int limit = a.integer("limit", 2);
         Shard reference = ShardLoader.readIdx(a.get("reference"), a.get("referenceLabels"), limit, null, null, 0);
+        // the inputs are read and checked before a classifier is trained
+        Shard samples = samples(a.arg(0), reference, limit, seed);
+        if (!java.util.Arrays.equals(samples.sampleShape(), reference.sampleShape())) {
+            throw new DataException(a.arg(0) + ": images of shape " + java.util.Arrays.toString(samples.sampleShape())
+                    + ", the reference images are " + java.util.Arrays.toString(reference.sampleShape()));
+        }
         FeatureNet net = classifier(a, reference, seed);
         if (!java.util.Arrays.equals(net.shape(), reference.sampleShape())) {
             throw new DataException(a.get("reference") + ": images of shape "
                     + java.util.Arrays.toString(reference.sampleShape()) + ", the classifier reads "
                     + java.util.Arrays.toString(net.shape()));
-        }
-        Shard samples = samples(a.arg(0), reference, limit, seed);
-        if (!java.util.Arrays.equals(samples.sampleShape(), reference.sampleShape())) {
-            throw new DataException(a.arg(0) + ": images of shape " + java.util.Arrays.toString(samples.sampleShape())
-                    + ", the reference images are " + java.util.Arrays.toString(reference.sampleShape()));
         }
         int k = FeatureNet.FEATURES;
         float[] fr = net.features(reference.values(), reference.rows());
@@ -147,8 +148,14 @@ public final class QualityJob {
             return new Shard(v, n, reference.sampleShape(), null);
         }
         Path p = HadoopFiles.path(where);
-        String file = HadoopFiles.exists(new Path(p, "samples-idx3-ubyte")) ? new Path(p, "samples-idx3-ubyte").toString()
-                : where;
-        return ShardLoader.readIdx(file, null, limit, null, null, 0);
+        if (HadoopFiles.exists(new Path(p, "samples-idx3-ubyte"))) {
+            return ShardLoader.readIdx(new Path(p, "samples-idx3-ubyte").toString(), null, limit, null, null, 0);
+        }
+        if (HadoopFiles.exists(new Path(p, "model.bin"))) {
+            throw new DataException(where + ": a run directory, not samples: draw them first with `sample " + where
+                    + " <out> n=10000 steps=<K> init=config` (fresh chains) or `init=buffer` (the replay buffer),"
+                    + " then score <out>");
+        }
+        return ShardLoader.readIdx(where, null, limit, null, null, 0);
     }
 }

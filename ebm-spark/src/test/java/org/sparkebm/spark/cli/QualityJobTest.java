@@ -101,5 +101,26 @@ class QualityJobTest {
                 "referenceLabels=" + tmp.resolve("test-labels"), "master=local[1]"});
         assertEquals(ExitCode.BAD_DATA, code);
         assertFalse(Files.exists(tmp.resolve("out")));
+        // a run directory is not samples: the message says how to draw them
+        Files.delete(tmp.resolve("clf.bin"));
+        write(tmp.resolve("train-images"), tmp.resolve("train-labels"), 300, 1);
+        Files.createDirectories(tmp.resolve("run"));
+        Files.write(tmp.resolve("run/model.bin"), new byte[] {0});
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            code = QualityJob.run(new String[] {tmp.resolve("run").toString(), tmp.resolve("out").toString(),
+                    "classifier=" + tmp.resolve("clf.bin"), "reference=" + tmp.resolve("test-images"),
+                    "referenceLabels=" + tmp.resolve("test-labels"), "train=" + tmp.resolve("train-images"),
+                    "trainLabels=" + tmp.resolve("train-labels"), "epochs=1", "master=local[1]"});
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(ExitCode.BAD_DATA, code);
+        assertTrue(err.toString().contains("a run directory, not samples") && err.toString().contains("init=buffer"),
+                err.toString());
+        assertFalse(Files.exists(tmp.resolve("out")));
+        assertFalse(Files.exists(tmp.resolve("clf.bin")), "no classifier is trained for inputs that are refused");
     }
 }
