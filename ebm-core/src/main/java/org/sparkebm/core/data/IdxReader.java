@@ -206,7 +206,7 @@ public final class IdxReader {
         for (int j = 0; j < n; j++) {
             int i = keep[j];
             for (int k = 0; k < d; k++) {
-                v[j * d + k] = (img.pixels()[i * d + k] & 0xff) / 127.5f - 1f;
+                v[j * d + k] = pixel(img.pixels()[i * d + k]);
             }
             if (l != null) {
                 l[j] = labels[i];
@@ -263,6 +263,11 @@ public final class IdxReader {
             out.writeByte((int) Math.max(0, Math.min(255, p)));
         }
         out.flush();
+    }
+
+    /** A pixel byte 0..255 as a model input in −1..1 (p / 127.5 − 1): the one scaling of every image source. */
+    public static float pixel(byte b) {
+        return (b & 0xff) / 127.5f - 1f;
     }
 
     private static int indexOf(int[] a, int v) {

@@ -112,7 +112,7 @@ public final class FeatureNet {
             int m = Math.min(500, n - start);
             float[] x = java.util.Arrays.copyOfRange(images, start * d, (start + m) * d);
             INDArray y = f.apply(NdArrays.of(x, m, d));
-            System.arraycopy(y.castTo(DataType.FLOAT).data().asFloat(), 0, out, start * width, m * width);
+            System.arraycopy(y.castTo(DataType.FLOAT).dup('c').data().asFloat(), 0, out, start * width, m * width);
         }
         return out;
     }

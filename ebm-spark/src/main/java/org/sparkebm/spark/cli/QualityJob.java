@@ -130,7 +130,6 @@ public final class QualityJob {
         FeatureNet net = FeatureNet.train(train, classes, epochs, seed, e -> System.out.printf(Locale.ROOT,
                 "sparkebm quality: epoch %d/%d, %.0f s, ETA %.0f s%n", e, epochs, (System.nanoTime() - t0) / 1e9,
                 (System.nanoTime() - t0) / 1e9 / e * (epochs - e)));
-        System.out.printf(Locale.ROOT, "sparkebm quality: classifier test accuracy %.4f%n", net.accuracy(reference));
         HadoopFiles.writeAtomically(file, net::write);
         return net;
     }

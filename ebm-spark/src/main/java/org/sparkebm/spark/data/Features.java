@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import org.sparkebm.core.data.DataException;
 import org.sparkebm.core.data.FeatureScaling;
+import org.sparkebm.core.data.IdxReader;
 import org.sparkebm.core.data.Shard;
 import scala.Tuple2;
 
@@ -160,16 +161,12 @@ public final class Features {
         float[] f = new float[n];
         switch (image.encoding()) {
             case NUMBERS -> {
-                List<Object> list = row.getList(field);
-                for (int j = 0; j < n; j++) {
-                    Object o = list.get(j);
-                    f[j] = o == null ? Float.NaN : ((Number) o).floatValue();
-                }
+                return extract(row, new int[] {field}, true); // a numeric array, as a vector column is read
             }
             case BYTES -> {
                 byte[] b = (byte[]) row.get(field);
                 for (int j = 0; j < n; j++) {
-                    f[j] = (b[j] & 0xff) / 127.5f - 1f;
+                    f[j] = IdxReader.pixel(b[j]);
                 }
             }
             default -> {
@@ -181,7 +178,7 @@ public final class Features {
                     // OpenCV order B, G, R, A: R is byte 2, G 1, B 0, A 3; grey is byte 0
                     int from = c >= 3 && k < 3 ? 2 - k : k;
                     for (int p = 0; p < hw; p++) {
-                        f[k * hw + p] = (b[p * c + from] & 0xff) / 127.5f - 1f;
+                        f[k * hw + p] = IdxReader.pixel(b[p * c + from]);
                     }
                 }
             }

@@ -206,6 +206,9 @@ public final class Tabular {
     public static Loaded load(Dataset<Row> df, Features.Spec spec, RunConfig cfg, String source) {
         DataSpec d = cfg.data();
         if (spec.image() != null) {
+            // the check, the statistics, the class folders and the shards each pass over the rows: decode (and,
+            // for an image folder, sort) the images once, not per pass; released once the shards are made
+            df = df.persist(StorageLevel.MEMORY_AND_DISK());
             df.sparkSession().sparkContext().setJobDescription("check the images of " + source);
             Features.checkImages(df, spec, source);
         }
@@ -227,6 +230,11 @@ public final class Tabular {
         int[] shape = spec.sampleShape(st.dim());
         JavaRDD<Shard> shards = Features.shards(rows, labels, cfg.devices(), scaling, d.limit(), shape)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        if (spec.image() != null) {
+            df.sparkSession().sparkContext().setJobDescription("deal the images of " + source + " to the devices");
+            shards.count();
+            df.unpersist();
+        }
         return new Loaded(shards, scaling, st.count(), shape);
     }
 }

@@ -50,9 +50,13 @@ public final class SparkLine {
         }
     }
 
-    /** Why a jar built against {@code built} cannot run on {@code running}, or null when it can. */
+    /**
+     * Why a jar built against {@code built} cannot run on {@code running}, or null when it can, or when either is
+     * unknown (classes run without the build's resource, a Spark without its version file): nothing to compare.
+     */
     static String mismatch(Versions built, Versions running) {
-        if (built.line().equals(running.line()) && built.scala().equals(running.scala())) {
+        if (unknown(built) || unknown(running)
+                || built.line().equals(running.line()) && built.scala().equals(running.scala())) {
             return null;
         }
         String profile = running.line().equals("3.5") ? "spark-3.5" : "spark-4";
@@ -63,6 +67,11 @@ public final class SparkLine {
                 + (buildable ? "submit sparkebm-spark_" + running.scala() + "-<version>-app.jar (mvn -Pdist,"
                         + profile + " package)"
                         : "SparkEBM is built for Spark 3.5 on Scala 2.12 and Spark 4 on Scala 2.13 only");
+    }
+
+    private static boolean unknown(Versions v) {
+        return v.spark() == null || v.scala() == null || !v.spark().matches("\\d+\\.\\d+.*")
+                || !v.scala().matches("2\\.\\d+");
     }
 
     private static Properties resource(String name) {

@@ -39,4 +39,12 @@ class SparkLineTest {
         m = SparkLine.mismatch(new Versions("3.5.9", "2.12"), new Versions("3.4.4", "2.12"));
         assertTrue(m.contains("Spark 3.4.4 on Scala 2.12"), m);
     }
+
+    @Test
+    void versionsThatCannotBeReadDoNotBlockARun() {
+        // an unfiltered build resource (classes compiled outside Maven), a Spark or Scala without its version file
+        assertNull(SparkLine.mismatch(new Versions("${spark.version}", "${scala.binary}"), new Versions("4.2.0", "2.13")));
+        assertNull(SparkLine.mismatch(new Versions(null, null), new Versions("4.2.0", "2.13")));
+        assertNull(SparkLine.mismatch(new Versions("3.5.9", "2.12"), new Versions("?", "?")));
+    }
 }

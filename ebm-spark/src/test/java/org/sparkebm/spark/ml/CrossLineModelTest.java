@@ -63,6 +63,8 @@ class CrossLineModelTest {
                 .setOutputCol("features");
         PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {assembler,
                 EbmEstimatorTest.estimator().setRounds(5).setHidden(new int[] {8})}).fit(EbmEstimatorTest.table(500, 0, 1));
-        fitted.write().overwrite().save(System.getProperty("sparkebm.ml.fixture"));
+        String dir = System.getProperty("sparkebm.ml.fixture");
+        fitted.write().overwrite().save(dir);
+        assertEquals(2, PipelineModel.load(dir).stages().length, "the fixture reads back");
     }
 }
